@@ -1,0 +1,320 @@
+import type { Transport, TransportFactory, TransportName, RawEvent } from './transports/types'
+import { backoffDelay } from './backoff'
+import { isRetryable, SseError } from './errors'
+import { nativeTransport } from './transports/native'
+
+export type SseStatus = 'CONNECTING' | 'OPEN' | 'CLOSED'
+export type TransportChoice = 'auto' | TransportName
+
+export interface ReconnectOptions {
+  /**
+   * Reconnect attempts in a row before giving up (`Infinity`: never give up).
+   * @default Infinity
+   */
+  retries?: number
+  /**
+   * First delay in ms, doubling on each failed attempt; the server's `retry:` replaces it.
+   * @default 1000
+   */
+  delay?: number
+  /**
+   * Upper bound of the delay in ms.
+   * @default 30000
+   */
+  maxDelay?: number
+  /** Called once when `retries` attempts have failed. */
+  onFailed?: () => void
+}
+
+/** What one logical stream needs; everything is already resolved (URL joined, body serialized). */
+export interface ConnectionConfig {
+  url: string
+  method: string
+  body: string | undefined
+  withCredentials: boolean
+  transport: TransportChoice
+  autoReconnect: boolean | ReconnectOptions
+  heartbeatTimeout: number
+  lastEventId: string
+  /** Read on every connect and reconnect, so a fresh token goes with each attempt. */
+  headers: () => Record<string, string> | Promise<Record<string, string>>
+  onUnauthorized?: ((error: SseError) => unknown) | undefined
+  /** Override how a transport is loaded (tests, custom transports). */
+  loadTransport?: ((name: TransportName) => Promise<TransportFactory>) | undefined
+}
+
+export interface ConnectionObserver {
+  event?: (event: RawEvent) => void
+  open?: () => void
+  error?: (error: SseError) => void
+  /** `status`, `retryCount` or `error` changed. */
+  state?: () => void
+}
+
+function loadTransport(name: TransportName): Promise<TransportFactory> {
+  if (name === 'native')
+    return Promise.resolve(nativeTransport)
+  // Loaded on first use, so an app that never sends headers or bodies does not ship these.
+  if (name === 'polyfill')
+    return import('./transports/polyfill').then(m => m.polyfillTransport)
+  return import('./transports/fetch').then(m => m.fetchTransport)
+}
+
+/** Which transport can carry this request; an explicit choice that cannot is a `config` error, never a silent drop. */
+export function pickTransport(choice: TransportChoice, method: string, hasBody: boolean, hasHeaders: boolean): TransportName {
+  const needsFetch = hasBody || method !== 'GET'
+  if (choice === 'auto') {
+    if (needsFetch)
+      return 'fetch'
+    if (hasHeaders)
+      return 'polyfill'
+    return typeof EventSource === 'function' ? 'native' : 'fetch'
+  }
+  if (needsFetch && choice !== 'fetch')
+    throw new SseError('config', `transport "${choice}" can only send GET requests without a body; use "fetch" (or "auto") for method ${method}${hasBody ? ' with a body' : ''}.`)
+  if (hasHeaders && choice === 'native')
+    throw new SseError('config', 'transport "native" cannot send headers or a token (the browser\'s EventSource has no way to); use "polyfill", "fetch" or "auto".')
+  return choice
+}
+
+function reconnectOptions(option: boolean | ReconnectOptions): Required<Omit<ReconnectOptions, 'onFailed'>> & ReconnectOptions | null {
+  if (option === false)
+    return null
+  const given = option === true ? {} : option
+  return { retries: Infinity, delay: 1000, maxDelay: 30_000, ...given }
+}
+
+function toSseError(error: unknown): SseError {
+  return error instanceof SseError ? error : new SseError('network', 'Could not prepare the request.', { cause: error })
+}
+
+/**
+ * One logical stream: connects through a transport, reconnects with backoff, resumes from the last event id,
+ * detects stalls, and fans events out to its observers. Knows nothing of Vue.
+ */
+export class Connection {
+  status: SseStatus = 'CLOSED'
+  error: SseError | null = null
+  /** Reconnect attempts since the last successful open. */
+  retryCount = 0
+  lastEventId: string
+  /** The transport of the current or last attempt. */
+  transportName: TransportName | null = null
+
+  readonly config: ConnectionConfig
+  private readonly observers = new Set<ConnectionObserver>()
+  private readonly events = new Set<string>()
+  private transport: Transport | null = null
+  /** Bumped on every attempt and on close: callbacks of an older attempt compare and drop themselves. */
+  private generation = 0
+  private retryTimer: ReturnType<typeof setTimeout> | undefined
+  private stallTimer: ReturnType<typeof setTimeout> | undefined
+  private serverRetry: number | undefined
+  private unauthorizedHandled = false
+
+  constructor(config: ConnectionConfig) {
+    this.config = config
+    this.lastEventId = config.lastEventId
+  }
+
+  observe(observer: ConnectionObserver): () => void {
+    this.observers.add(observer)
+    return () => this.observers.delete(observer)
+  }
+
+  get observerCount(): number {
+    return this.observers.size
+  }
+
+  /** Receive a named event type from now on (on the open connection too). */
+  listen(type: string): void {
+    if (type === 'message' || this.events.has(type))
+      return
+    this.events.add(type)
+    this.transport?.listen(type)
+  }
+
+  /** Connect now with a fresh retry budget, dropping the current attempt if any. */
+  open(): void {
+    this.retryCount = 0
+    this.unauthorizedHandled = false
+    void this.connect()
+  }
+
+  /** Final until `open()`: no reconnect, every timer cleared. */
+  close(): void {
+    this.stop(null)
+  }
+
+  private async connect(): Promise<void> {
+    const generation = this.halt()
+    this.setStatus('CONNECTING')
+    const { config } = this
+    let factory: TransportFactory
+    let headers: Record<string, string>
+    try {
+      headers = await config.headers()
+      if (generation !== this.generation)
+        return
+      const name = pickTransport(config.transport, config.method, config.body !== undefined, Object.keys(headers).length > 0)
+      this.transportName = name
+      factory = await (config.loadTransport ?? loadTransport)(name)
+    }
+    catch (error) {
+      if (generation === this.generation)
+        this.fail(toSseError(error))
+      return
+    }
+    if (generation !== this.generation)
+      return
+
+    const current = () => generation === this.generation
+    this.transport = factory({
+      url: config.url,
+      method: config.method,
+      headers,
+      body: config.body,
+      withCredentials: config.withCredentials,
+      lastEventId: this.lastEventId,
+      events: this.events,
+    }, {
+      open: () => {
+        if (!current())
+          return
+        this.retryCount = 0
+        this.error = null
+        this.unauthorizedHandled = false
+        this.armStallTimer()
+        this.setStatus('OPEN')
+        for (const observer of this.observers) observer.open?.()
+      },
+      event: (event) => {
+        if (!current())
+          return
+        this.lastEventId = event.id
+        this.armStallTimer()
+        for (const observer of this.observers) observer.event?.(event)
+      },
+      id: (id) => {
+        if (current())
+          this.lastEventId = id
+      },
+      retry: (ms) => {
+        if (current())
+          this.serverRetry = ms
+      },
+      activity: () => {
+        if (current())
+          this.armStallTimer()
+      },
+      end: (reason) => {
+        if (!current())
+          return
+        this.transport = null
+        if (reason === 'no-content')
+          this.stop(null)
+        else
+          this.retryLater(null)
+      },
+      fail: (error) => {
+        if (!current())
+          return
+        this.transport = null
+        this.fail(error)
+      },
+    })
+  }
+
+  private fail(error: SseError): void {
+    if (error.type === 'unauthorized' && this.config.onUnauthorized && !this.unauthorizedHandled) {
+      this.unauthorizedHandled = true
+      this.report(error)
+      const generation = this.halt()
+      const { onUnauthorized } = this.config
+      // The hook may refresh the token: one more attempt with whatever `headers()` reads next.
+      Promise.resolve()
+        .then(() => onUnauthorized(error))
+        .then(
+          () => {
+            if (generation === this.generation)
+              void this.connect()
+          },
+          (cause: unknown) => {
+            if (generation === this.generation)
+              this.stop(new SseError('unauthorized', 'onUnauthorized() rejected; the stream stays closed.', { status: error.status, cause }))
+          },
+        )
+      return
+    }
+    if (!isRetryable(error)) {
+      this.stop(error)
+      return
+    }
+    this.retryLater(error)
+  }
+
+  private retryLater(error: SseError | null): void {
+    const options = reconnectOptions(this.config.autoReconnect)
+    if (!options) {
+      this.stop(error)
+      return
+    }
+    if (this.retryCount >= options.retries) {
+      this.stop(new SseError('retries-exhausted', `Gave up after ${this.retryCount} reconnect attempts.`, { status: error?.status, cause: error ?? undefined }))
+      options.onFailed?.()
+      return
+    }
+    if (error)
+      this.report(error)
+    const delay = backoffDelay(this.retryCount, { delay: this.serverRetry ?? options.delay, maxDelay: options.maxDelay })
+    this.retryCount++
+    this.halt()
+    this.setStatus('CONNECTING')
+    this.retryTimer = setTimeout(() => void this.connect(), delay)
+  }
+
+  private armStallTimer(): void {
+    const timeout = this.config.heartbeatTimeout
+    if (!(timeout > 0))
+      return
+    clearTimeout(this.stallTimer)
+    const generation = this.generation
+    this.stallTimer = setTimeout(() => {
+      if (generation === this.generation)
+        this.retryLater(new SseError('stalled', `Nothing arrived for ${timeout} ms; reconnecting.`))
+    }, timeout)
+  }
+
+  /** Ends the current attempt and its timers; returns the new generation. */
+  private halt(): number {
+    clearTimeout(this.retryTimer)
+    clearTimeout(this.stallTimer)
+    this.retryTimer = undefined
+    this.stallTimer = undefined
+    this.transport?.close()
+    this.transport = null
+    return ++this.generation
+  }
+
+  private stop(error: SseError | null): void {
+    this.halt()
+    if (error)
+      this.report(error)
+    this.setStatus('CLOSED')
+  }
+
+  private report(error: SseError): void {
+    this.error = error
+    for (const observer of this.observers) observer.error?.(error)
+    this.notify()
+  }
+
+  private setStatus(status: SseStatus): void {
+    this.status = status
+    this.notify()
+  }
+
+  private notify(): void {
+    for (const observer of this.observers) observer.state?.()
+  }
+}

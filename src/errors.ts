@@ -1,0 +1,60 @@
+/**
+ * Why a stream failed.
+ * - `network`: the connection could not be made or broke off
+ * - `http`: the server answered with a status that is not 200 (see `status`)
+ * - `content-type`: a 200 answer that is not `text/event-stream`
+ * - `unauthorized`: 401 or 403, and `onUnauthorized` could not fix it
+ * - `parse`: `json` or `serializer` could not read one message (the stream goes on)
+ * - `stalled`: nothing arrived for `heartbeatTimeout` ms
+ * - `retries-exhausted`: `autoReconnect.retries` reconnects failed in a row
+ * - `config`: the options ask for something the chosen transport cannot do
+ */
+export type SseErrorType =
+  | 'network'
+  | 'http'
+  | 'content-type'
+  | 'unauthorized'
+  | 'parse'
+  | 'stalled'
+  | 'retries-exhausted'
+  | 'config'
+
+export interface SseErrorOptions {
+  /** HTTP status, where the transport can see it. */
+  status?: number
+  cause?: unknown
+}
+
+export class SseError extends Error {
+  override readonly name = 'SseError'
+  readonly type: SseErrorType
+  readonly status?: number
+
+  constructor(type: SseErrorType, message: string, options: SseErrorOptions = {}) {
+    super(`[vue-event-source] ${message}`, options.cause === undefined ? undefined : { cause: options.cause })
+    this.type = type
+    if (options.status !== undefined)
+      this.status = options.status
+  }
+}
+
+/** Statuses the API treats as "try again later": 5xx. */
+export function isRetryable(error: SseError): boolean {
+  return error.type === 'network' || error.type === 'stalled' || (error.type === 'http' && (error.status ?? 0) >= 500)
+}
+
+/** The error a transport reports for a response it cannot stream from. */
+export function responseError(status: number, contentType: string | null): SseError | null {
+  if (status === 401 || status === 403)
+    return new SseError('unauthorized', `The server answered ${status}: the request is not authorized.`, { status })
+  if (status !== 200)
+    return new SseError('http', `The server answered ${status}; an event stream needs 200.`, { status })
+  if (!contentType || !/^text\/event-stream\b/i.test(contentType.trim())) {
+    return new SseError(
+      'content-type',
+      `The server answered with Content-Type "${contentType ?? ''}"; an event stream needs "text/event-stream".`,
+      { status },
+    )
+  }
+  return null
+}

@@ -1,0 +1,70 @@
+import type { MaybeRefOrGetter } from 'vue'
+import type { ReconnectOptions, TransportChoice } from './connection'
+import type { SseError } from './errors'
+
+export type SseToken = string | null | undefined
+
+/** A token, a ref, a getter, or an async getter: read again on every connect and reconnect. */
+export type SseTokenSource = MaybeRefOrGetter<SseToken> | (() => Promise<SseToken>)
+
+/** Reads raw event data; VueUse's `serializer` shape. */
+export interface SseSerializer<Data = unknown> {
+  read: (raw: string, event: string) => Data
+}
+
+/** App-wide defaults (`app.use(ssePlugin, options)`); every one can be overridden per call. */
+export interface SseOptions {
+  /** Joined to relative URLs: `baseURL: '/api'` + `'/ticker'` → `'/api/ticker'`. */
+  baseURL?: string
+  /** Sent as `tokenHeader: tokenPrefix + token`; read on every connect and reconnect. Never put in a URL. */
+  token?: SseTokenSource
+  /** @default 'Authorization' */
+  tokenHeader?: string
+  /** @default 'Bearer ' */
+  tokenPrefix?: string
+  /**
+   * Called on 401/403. When it resolves, the stream reconnects once with a fresh token; a rejection or a second
+   * 401/403 ends in `CLOSED` with error type `'unauthorized'`.
+   */
+  onUnauthorized?: (error: SseError) => unknown
+  /**
+   * Origins the token and headers may go to; a request elsewhere goes without them.
+   * @default the page's origin and `baseURL`'s origin
+   */
+  allowedOrigins?: string[]
+  /** Extra request headers (selects the polyfill or fetch transport). */
+  headers?: MaybeRefOrGetter<Record<string, string> | undefined>
+  /**
+   * Send cookies on cross-origin requests.
+   * @default false
+   */
+  withCredentials?: boolean
+  /**
+   * `'auto'` picks `native` without headers, `polyfill` for GET with headers, `fetch` for other methods or a body.
+   * @default 'auto'
+   */
+  transport?: TransportChoice
+  /**
+   * Reconnect on network errors, a cleanly ended stream and 5xx: 1 s doubling to 30 s with jitter, unlimited.
+   * @default true
+   */
+  autoReconnect?: boolean | ReconnectOptions
+  /**
+   * Reconnect when nothing (comments count, where the transport sees them) arrives for this many ms while open.
+   * 0 turns it off.
+   * @default 0
+   */
+  heartbeatTimeout?: number
+  /** Parses the data of every message (VueUse-compatible). */
+  serializer?: SseSerializer
+  /**
+   * Parse data with `JSON.parse`; a failure sets `error` (type `'parse'`) and the stream goes on.
+   * @default false
+   */
+  json?: boolean
+  /**
+   * Shared streams: ms to keep a connection open after its last subscriber leaves.
+   * @default 0
+   */
+  linger?: number
+}

@@ -1,0 +1,44 @@
+import type { App } from 'vue'
+import type { SseOptions } from './options'
+import { sseContextKey } from './context'
+import { createSseStore } from './store'
+
+export interface SsePlugin {
+  /** The options this plugin provides to its app. */
+  readonly options: SseOptions
+  install: (app: App) => void
+}
+
+function validate(options: SseOptions): void {
+  if (options === null || typeof options !== 'object')
+    throw new TypeError(`[vue-event-source] The plugin options must be an object, got ${options === null ? 'null' : typeof options}.`)
+  if (options.baseURL !== undefined && typeof options.baseURL !== 'string')
+    throw new TypeError('[vue-event-source] `baseURL` must be a string such as \'/api\' or \'https://api.example.com\'.')
+  if (options.onUnauthorized !== undefined && typeof options.onUnauthorized !== 'function')
+    throw new TypeError('[vue-event-source] `onUnauthorized` must be a function that refreshes the token (it may return a promise).')
+  if (options.heartbeatTimeout !== undefined && !(options.heartbeatTimeout >= 0))
+    throw new TypeError('[vue-event-source] `heartbeatTimeout` must be a number of ms, 0 to turn it off.')
+  if (options.allowedOrigins !== undefined && !Array.isArray(options.allowedOrigins))
+    throw new TypeError('[vue-event-source] `allowedOrigins` must be an array of origins such as [\'https://api.example.com\'].')
+}
+
+/** A plugin bound to one options object, one per app (Pinia style). */
+export function createSse(options: SseOptions = {}): SsePlugin {
+  validate(options)
+  return {
+    options,
+    install(app) {
+      const store = createSseStore()
+      app.provide(sseContextKey, { options, store })
+      // Unmounting the app closes every connection it opened.
+      app.onUnmount(() => store.dispose())
+    },
+  }
+}
+
+/** `app.use(ssePlugin, options)`: the same as `app.use(createSse(options))`. */
+export const ssePlugin = {
+  install(app: App, options: SseOptions = {}): void {
+    createSse(options).install(app)
+  },
+}

@@ -1,0 +1,134 @@
+import type { Connection, SseStatus } from './connection'
+import type { TransportName } from './transports/types'
+import { markRaw, reactive, shallowReactive } from 'vue'
+
+/** What the store shows of one shared stream. */
+export interface SseConnectionInfo {
+  /** The stream key: resolved URL, transport, method, body, credentials. */
+  readonly key: string
+  readonly url: string
+  readonly status: SseStatus
+  /** Callers currently subscribed (components, effect scopes). */
+  readonly subscribers: number
+  readonly lastEventId: string
+  readonly retryCount: number
+  /** `'local'`: this tab holds the connection. */
+  readonly role: 'leader' | 'follower' | 'local'
+  readonly transport: TransportName | null
+}
+
+interface Entry {
+  connection: Connection
+  info: { -readonly [K in keyof SseConnectionInfo]: SseConnectionInfo[K] }
+  lingerTimer: ReturnType<typeof setTimeout> | undefined
+  stopObserving: () => void
+}
+
+export interface SseStore {
+  /** The app's shared streams, one entry per connection. */
+  readonly connections: readonly SseConnectionInfo[]
+  /** Closes every connection of the app (shared or not), e.g. on logout; subscribers stay and `reconnectAll()` reopens. */
+  closeAll: () => void
+  /** Reconnects every connection of the app now, reading the token again, e.g. after login. */
+  reconnectAll: () => void
+}
+
+/** The store as the composables use it. */
+export interface SseStoreInternal extends SseStore {
+  /** Joins the shared stream `key`, creating its connection on first use; call the returned function to leave. */
+  acquire: (key: string, create: () => Connection, linger: number) => { connection: Connection, created: boolean, release: () => void }
+  /** Tracks a caller's own (not shared) connection for closeAll/reconnectAll; returns the untrack function. */
+  track: (connection: Connection) => () => void
+  /** App unmount: closes everything for good. */
+  dispose: () => void
+}
+
+export function createSseStore(): SseStoreInternal {
+  const entries = new Map<string, Entry>()
+  const own = new Set<Connection>()
+  const connections = shallowReactive<SseConnectionInfo[]>([])
+
+  function remove(key: string, entry: Entry): void {
+    entries.delete(key)
+    entry.stopObserving()
+    entry.connection.close()
+    const index = connections.indexOf(entry.info)
+    if (index !== -1)
+      connections.splice(index, 1)
+  }
+
+  function acquire(key: string, create: () => Connection, linger: number) {
+    let entry = entries.get(key)
+    const created = !entry
+    if (entry) {
+      clearTimeout(entry.lingerTimer)
+      entry.lingerTimer = undefined
+    }
+    else {
+      const connection = markRaw(create())
+      const info = reactive({
+        key,
+        url: connection.config.url,
+        status: connection.status,
+        subscribers: 0,
+        lastEventId: connection.lastEventId,
+        retryCount: 0,
+        role: 'local' as const,
+        transport: connection.transportName,
+      })
+      const sync = () => {
+        info.status = connection.status
+        info.retryCount = connection.retryCount
+        info.lastEventId = connection.lastEventId
+        info.transport = connection.transportName
+      }
+      const stopObserving = connection.observe({ state: sync, event: (event) => { info.lastEventId = event.id } })
+      entry = { connection, info, lingerTimer: undefined, stopObserving }
+      entries.set(key, entry)
+      connections.push(info)
+    }
+    const joined = entry
+    joined.info.subscribers++
+    let released = false
+    return {
+      connection: joined.connection,
+      created,
+      release() {
+        if (released)
+          return
+        released = true
+        joined.info.subscribers--
+        if (joined.info.subscribers > 0 || entries.get(key) !== joined)
+          return
+        clearTimeout(joined.lingerTimer)
+        joined.lingerTimer = setTimeout(() => remove(key, joined), linger)
+      },
+    }
+  }
+
+  function track(connection: Connection): () => void {
+    own.add(connection)
+    return () => own.delete(connection)
+  }
+
+  function each(action: (connection: Connection) => void): void {
+    for (const entry of entries.values()) action(entry.connection)
+    for (const connection of own) action(connection)
+  }
+
+  return {
+    connections,
+    acquire,
+    track,
+    closeAll: () => each(connection => connection.close()),
+    reconnectAll: () => each(connection => connection.open()),
+    dispose() {
+      for (const [key, entry] of entries) {
+        clearTimeout(entry.lingerTimer)
+        remove(key, entry)
+      }
+      for (const connection of own) connection.close()
+      own.clear()
+    },
+  }
+}

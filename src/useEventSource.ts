@@ -1,0 +1,344 @@
+import type { MaybeRefOrGetter, ShallowRef } from 'vue'
+import type { ConnectionConfig, ConnectionObserver, SseStatus } from './connection'
+import type { SseOptions, SseSerializer } from './options'
+import { tryOnScopeDispose } from '@vueuse/core'
+import { shallowRef, toValue, watch } from 'vue'
+import { Connection } from './connection'
+import { useSseContext } from './context'
+import { isClient } from './env'
+import { SseError } from './errors'
+import { requestHeaders, resolveUrl } from './request'
+
+/** One received message, after `serializer`/`json`. */
+export interface SseMessage<Data = string> {
+  /** Event type, `'message'` when the server named none. */
+  event: string
+  data: Data
+  /** The last event id when it arrived (`''` when none). */
+  id: string
+}
+
+/** A request body: a string is sent as it is, anything else as JSON. */
+export type SseBody = string | Record<string, unknown> | unknown[]
+
+/**
+ * Data type per event type, for `on(type)`: `{ tick: Tick, alert: Alert }`. Defaults to `Data` for every type.
+ */
+export type SseEventMap = Record<string, unknown>
+
+export interface UseEventSourceOptions<Data = string, Events extends SseEventMap = Record<string, Data>> extends Omit<SseOptions, 'serializer'> {
+  /**
+   * Named event types to receive; `message` is always received.
+   * @default []
+   */
+  events?: readonly (keyof Events & string)[]
+  /**
+   * Connect at once.
+   * @default true
+   */
+  immediate?: boolean
+  /**
+   * Reconnect when `url`, `body` or `headers` change.
+   * @default true
+   */
+  autoConnect?: boolean
+  /**
+   * A method other than GET selects the fetch transport.
+   * @default 'GET'
+   */
+  method?: string
+  /** A body selects the fetch transport; an object is sent as JSON. */
+  body?: MaybeRefOrGetter<SseBody | null | undefined>
+  /**
+   * Join the app's shared connection for this stream (see `useSseStore`).
+   * @default false
+   */
+  shared?: boolean
+  /**
+   * Keep the last N messages in `messages`.
+   * @default 0
+   */
+  history?: number
+  /** Called synchronously for every message: nothing is coalesced. */
+  onMessage?: (message: SseMessage<Data>) => void
+  /** Called on every successful open (first connect and each reconnect). */
+  onOpen?: () => void
+  /** Called for every error. */
+  onError?: (error: SseError) => void
+  /** Resume point for the first connect. */
+  initialLastEventId?: string
+  /** Parses the data of every message (VueUse-compatible). */
+  serializer?: SseSerializer<Data>
+}
+
+export interface UseEventSourceReturn<Data = string, Events extends SseEventMap = Record<string, Data>> {
+  /** Starts `'CLOSED'`; `'CONNECTING'` also while waiting to reconnect. */
+  status: Readonly<ShallowRef<SseStatus>>
+  /** Data of the latest message. */
+  data: Readonly<ShallowRef<Data | null>>
+  /** Type of the latest message. */
+  event: Readonly<ShallowRef<string | null>>
+  /** Last committed event id (`''` when none). */
+  lastEventId: Readonly<ShallowRef<string>>
+  /** Latest error; cleared on the next successful open. */
+  error: Readonly<ShallowRef<SseError | null>>
+  /** Reconnect attempts since the last successful open. */
+  retryCount: Readonly<ShallowRef<number>>
+  /** The last `history` messages, oldest first. */
+  messages: Readonly<ShallowRef<readonly SseMessage<Data>[]>>
+  /** Connect (again) now. */
+  open: () => void
+  /** Final until `open()`: no reconnect, timers cleared. */
+  close: () => void
+  /** Listen to one event type without a reactive ref; returns `off()`. */
+  on: <Type extends keyof Events & string>(type: Type, handler: (message: SseMessage<Events[Type]>) => void) => () => void
+}
+
+export type UseEventSourceUrl = MaybeRefOrGetter<string | URL | null | undefined>
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
+}
+
+/**
+ * Reactive Server-Sent Events. Connects over the browser's EventSource, event-source-polyfill (headers) or fetch
+ * (any method, a body), reconnects with backoff and resumes from the last event id. Closes when the calling effect
+ * scope is disposed.
+ */
+export function useEventSource<Data = string, Events extends SseEventMap = Record<string, Data>>(
+  url: UseEventSourceUrl,
+  options?: UseEventSourceOptions<Data, Events>,
+): UseEventSourceReturn<Data, Events>
+export function useEventSource<Data = string, Events extends SseEventMap = Record<string, Data>>(
+  url: UseEventSourceUrl,
+  events: readonly (keyof Events & string)[],
+  options?: UseEventSourceOptions<Data, Events>,
+): UseEventSourceReturn<Data, Events>
+export function useEventSource<Data = string, Events extends SseEventMap = Record<string, Data>>(
+  url: UseEventSourceUrl,
+  eventsOrOptions?: readonly string[] | UseEventSourceOptions<Data, Events>,
+  maybeOptions?: UseEventSourceOptions<Data, Events>,
+): UseEventSourceReturn<Data, Events> {
+  const callOptions: UseEventSourceOptions<Data> = Array.isArray(eventsOrOptions)
+    ? { ...maybeOptions as UseEventSourceOptions<Data>, events: [...eventsOrOptions as readonly string[], ...(maybeOptions?.events ?? [])] }
+    : (eventsOrOptions as UseEventSourceOptions<Data> | undefined) ?? {}
+  const context = useSseContext()
+  const options = { ...withoutUndefined(context.options), ...withoutUndefined(callOptions) } as UseEventSourceOptions<Data>
+
+  const status = shallowRef<SseStatus>('CLOSED')
+  const data = shallowRef<Data | null>(null)
+  const event = shallowRef<string | null>(null)
+  const lastEventId = shallowRef(options.initialLastEventId ?? '')
+  const error = shallowRef<SseError | null>(null)
+  const retryCount = shallowRef(0)
+  const messages = shallowRef<readonly SseMessage<Data>[]>([])
+
+  const historySize = Math.max(0, Math.floor(options.history ?? 0))
+  const types = new Set<string>(['message', ...(options.events ?? [])])
+  // Handlers get the data as read; the event map only types what `on()` promises its caller.
+  const handlers = new Map<string, Set<(message: SseMessage<never>) => void>>()
+  const serializer = options.serializer
+  const read: (raw: string, type: string) => Data = serializer
+    ? (raw, type) => serializer.read(raw, type)
+    : options.json
+      ? raw => JSON.parse(raw) as Data
+      : raw => raw as Data
+
+  let connection: Connection | null = null
+  let detach: (() => void) | null = null
+  let seenError: SseError | null = null
+  /** The caller wants a connection: set by `immediate` and `open()`, cleared by `close()`. */
+  let wanted = false
+  /** A new URL is a new stream: its resume point starts over. */
+  let resumeFrom = options.initialLastEventId ?? ''
+
+  function reportLocal(failure: SseError): void {
+    error.value = failure
+    options.onError?.(failure)
+  }
+
+  function sync(): void {
+    if (!connection)
+      return
+    status.value = connection.status
+    retryCount.value = connection.retryCount
+    if (connection.error !== seenError) {
+      seenError = connection.error
+      error.value = seenError
+    }
+  }
+
+  const observer: ConnectionObserver = {
+    event(raw) {
+      const listeners = handlers.get(raw.type)
+      const wantedType = types.has(raw.type)
+      if (!wantedType && !listeners)
+        return
+      let value: Data
+      try {
+        value = read(raw.data, raw.type)
+      }
+      catch (cause) {
+        lastEventId.value = raw.id
+        reportLocal(new SseError('parse', `Could not parse the data of a "${raw.type}" event${raw.id ? ` (id ${raw.id})` : ''}; the stream goes on.`, { cause }))
+        return
+      }
+      const message: SseMessage<Data> = { event: raw.type, data: value, id: raw.id }
+      if (wantedType) {
+        lastEventId.value = raw.id
+        event.value = raw.type
+        data.value = value
+        if (historySize > 0) {
+          const list = messages.value
+          const next = list.length >= historySize ? list.slice(list.length - historySize + 1) : list.slice()
+          next.push(message)
+          messages.value = next
+        }
+        options.onMessage?.(message)
+      }
+      if (listeners) {
+        for (const listener of listeners) listener(message as SseMessage<never>)
+      }
+    },
+    open() {
+      error.value = null
+      options.onOpen?.()
+    },
+    error(failure) {
+      options.onError?.(failure)
+    },
+    state: sync,
+  }
+
+  function attach(): void {
+    const target = toValue(url)
+    if (target == null || !isClient)
+      return
+    const resolved = resolveUrl(target, options.baseURL)
+    const method = (options.method ?? 'GET').toUpperCase()
+    const bodyValue = toValue(options.body)
+    const body = bodyValue == null ? undefined : typeof bodyValue === 'string' ? bodyValue : JSON.stringify(bodyValue)
+    const jsonBody = body !== undefined && typeof bodyValue !== 'string'
+    const config: ConnectionConfig = {
+      url: resolved,
+      method,
+      body,
+      withCredentials: options.withCredentials ?? false,
+      transport: options.transport ?? 'auto',
+      autoReconnect: options.autoReconnect ?? true,
+      heartbeatTimeout: options.heartbeatTimeout ?? 0,
+      lastEventId: resumeFrom,
+      headers: async () => {
+        const headers = await requestHeaders(resolved, options)
+        return jsonBody ? { 'Content-Type': 'application/json', ...headers } : headers
+      },
+      onUnauthorized: options.onUnauthorized,
+    }
+
+    let joined: Connection
+    let leave: () => void
+    let created = true
+    if (options.shared) {
+      const key = JSON.stringify([resolved, config.transport, method, body ?? null, config.withCredentials])
+      const lease = context.store.acquire(key, () => new Connection(config), options.linger ?? 0)
+      joined = lease.connection
+      created = lease.created
+      leave = lease.release
+    }
+    else {
+      joined = new Connection(config)
+      const untrack = context.store.track(joined)
+      leave = () => {
+        untrack()
+        joined.close()
+      }
+    }
+    for (const type of types) joined.listen(type)
+    for (const type of handlers.keys()) joined.listen(type)
+    const stopObserving = joined.observe(observer)
+    connection = joined
+    seenError = joined.error
+    detach = () => {
+      stopObserving()
+      leave()
+      resumeFrom = joined.lastEventId
+    }
+    if (created)
+      joined.open()
+    sync()
+  }
+
+  function release(): void {
+    detach?.()
+    detach = null
+    connection = null
+    status.value = 'CLOSED'
+  }
+
+  function open(): void {
+    wanted = true
+    if (connection && options.shared && connection.status !== 'CLOSED')
+      return
+    if (connection && !options.shared) {
+      connection.open()
+      return
+    }
+    release()
+    attach()
+    if (connection?.status === 'CLOSED')
+      connection.open()
+  }
+
+  function close(): void {
+    wanted = false
+    release()
+  }
+
+  if (options.immediate ?? true) {
+    wanted = true
+    attach()
+  }
+
+  if (options.autoConnect ?? true) {
+    watch(
+      () => [toValue(url)?.toString(), JSON.stringify(toValue(options.body) ?? null)],
+      ([next], [previous]) => {
+        if (!wanted)
+          return
+        release()
+        if (next !== previous)
+          resumeFrom = ''
+        attach()
+      },
+    )
+    watch(
+      () => JSON.stringify(toValue(options.headers) ?? null),
+      () => {
+        if (wanted && connection && !options.shared)
+          connection.open()
+      },
+    )
+  }
+
+  tryOnScopeDispose(() => {
+    wanted = false
+    release()
+  })
+
+  function on(type: string, handler: (message: SseMessage<never>) => void): () => void {
+    let set = handlers.get(type)
+    if (!set) {
+      set = new Set()
+      handlers.set(type, set)
+    }
+    set.add(handler)
+    connection?.listen(type)
+    return () => {
+      set.delete(handler)
+      if (set.size === 0 && handlers.get(type) === set)
+        handlers.delete(type)
+    }
+  }
+
+  return { status, data, event, lastEventId, error, retryCount, messages, open, close, on: on as UseEventSourceReturn<Data, Events>['on'] }
+}

@@ -1,0 +1,8 @@
+import type { SseStore } from './store'
+import { useSseContext } from './context'
+
+/** The app's shared-connection store: `connections`, `closeAll()`, `reconnectAll()`. */
+export function useSseStore(): SseStore {
+  const { store } = useSseContext()
+  return { connections: store.connections, closeAll: store.closeAll, reconnectAll: store.reconnectAll }
+}

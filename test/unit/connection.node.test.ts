@@ -1,0 +1,253 @@
+import type { ConnectionConfig } from '../../src/connection'
+import type { TransportCallbacks, TransportFactory, TransportRequest } from '../../src/transports/types'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { Connection, pickTransport } from '../../src/connection'
+import { SseError } from '../../src/errors'
+
+/**
+ * The reconnect decisions are pure logic over a transport's callbacks, so a scripted transport stands in here;
+ * the network behaviour is covered by the browser tests against the real server.
+ */
+interface Attempt {
+  request: TransportRequest
+  callbacks: TransportCallbacks
+  closed: boolean
+}
+
+function setup(overrides: Partial<ConnectionConfig> = {}) {
+  const attempts: Attempt[] = []
+  const factory: TransportFactory = (request, callbacks) => {
+    const attempt: Attempt = { request, callbacks, closed: false }
+    attempts.push(attempt)
+    return { listen() {}, close: () => { attempt.closed = true } }
+  }
+  const connection = new Connection({
+    url: 'http://localhost/stream',
+    method: 'GET',
+    body: undefined,
+    withCredentials: false,
+    transport: 'native',
+    autoReconnect: { delay: 100, maxDelay: 1000 },
+    heartbeatTimeout: 0,
+    lastEventId: '',
+    headers: () => ({}),
+    loadTransport: async () => factory,
+    ...overrides,
+  })
+  const statuses: string[] = []
+  const errors: SseError[] = []
+  connection.observe({
+    state: () => {
+      if (statuses.at(-1) !== connection.status)
+        statuses.push(connection.status)
+    },
+    error: error => errors.push(error),
+  })
+  const last = () => {
+    const attempt = attempts.at(-1)
+    if (!attempt)
+      throw new Error('no attempt yet')
+    return attempt
+  }
+  return { connection, attempts, statuses, errors, last }
+}
+
+beforeEach(() => {
+  vi.useFakeTimers()
+  vi.spyOn(Math, 'random').mockReturnValue(1)
+})
+afterEach(() => {
+  vi.useRealTimers()
+  vi.restoreAllMocks()
+})
+
+describe('Connection', () => {
+  it('reconnects with doubling delays and resumes from the last event id', async () => {
+    const { connection, attempts, last, statuses } = setup()
+    connection.open()
+    await vi.advanceTimersByTimeAsync(0)
+    last().callbacks.open()
+    last().callbacks.event({ type: 'message', data: 'a', id: '7' })
+    last().callbacks.fail(new SseError('network', 'lost'))
+    expect(connection.status).toBe('CONNECTING')
+    expect(connection.retryCount).toBe(1)
+    await vi.advanceTimersByTimeAsync(99)
+    expect(attempts).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(attempts).toHaveLength(2)
+    expect(last().request.lastEventId).toBe('7')
+    last().callbacks.fail(new SseError('network', 'refused'))
+    await vi.advanceTimersByTimeAsync(199)
+    expect(attempts).toHaveLength(2)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(attempts).toHaveLength(3)
+    last().callbacks.open()
+    expect(connection.retryCount).toBe(0)
+    expect(connection.error).toBeNull()
+    expect(statuses).toEqual(['CONNECTING', 'OPEN', 'CONNECTING', 'OPEN'])
+  })
+
+  it('uses the server\'s retry as the base delay', async () => {
+    const { connection, attempts, last } = setup()
+    connection.open()
+    await vi.advanceTimersByTimeAsync(0)
+    last().callbacks.open()
+    last().callbacks.retry(10)
+    last().callbacks.end('eof')
+    await vi.advanceTimersByTimeAsync(10)
+    expect(attempts).toHaveLength(2)
+  })
+
+  it('gives up after the retry budget, once, with onFailed', async () => {
+    const onFailed = vi.fn()
+    const { connection, attempts, last, errors } = setup({ autoReconnect: { retries: 2, delay: 100, onFailed } })
+    connection.open()
+    await vi.advanceTimersByTimeAsync(0)
+    for (let i = 0; i < 3; i++) {
+      last().callbacks.fail(new SseError('http', 'down', { status: 503 }))
+      await vi.advanceTimersByTimeAsync(10_000)
+    }
+    expect(attempts).toHaveLength(3)
+    expect(connection.status).toBe('CLOSED')
+    expect(connection.error?.type).toBe('retries-exhausted')
+    expect(connection.error?.status).toBe(503)
+    expect(onFailed).toHaveBeenCalledTimes(1)
+    expect(errors.map(error => error.type)).toEqual(['http', 'http', 'retries-exhausted'])
+  })
+
+  it('resets the retry budget after a successful open', async () => {
+    const onFailed = vi.fn()
+    const { connection, attempts, last } = setup({ autoReconnect: { retries: 1, delay: 100, onFailed } })
+    connection.open()
+    await vi.advanceTimersByTimeAsync(0)
+    for (let i = 0; i < 5; i++) {
+      last().callbacks.open()
+      last().callbacks.fail(new SseError('network', 'lost'))
+      await vi.advanceTimersByTimeAsync(10_000)
+    }
+    expect(attempts).toHaveLength(6)
+    expect(onFailed).not.toHaveBeenCalled()
+  })
+
+  it.each([
+    [new SseError('http', 'not found', { status: 404 }), 'http'],
+    [new SseError('content-type', 'html', { status: 200 }), 'content-type'],
+    [new SseError('unauthorized', 'no', { status: 401 }), 'unauthorized'],
+  ])('stops for good on %s', async (failure, type) => {
+    const { connection, attempts, last } = setup()
+    connection.open()
+    await vi.advanceTimersByTimeAsync(0)
+    last().callbacks.fail(failure)
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(attempts).toHaveLength(1)
+    expect(connection.status).toBe('CLOSED')
+    expect(connection.error?.type).toBe(type)
+  })
+
+  it('stops quietly on 204', async () => {
+    const { connection, attempts, last } = setup()
+    connection.open()
+    await vi.advanceTimersByTimeAsync(0)
+    last().callbacks.end('no-content')
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(attempts).toHaveLength(1)
+    expect(connection.status).toBe('CLOSED')
+    expect(connection.error).toBeNull()
+  })
+
+  it('close() clears the pending reconnect and drops late callbacks', async () => {
+    const { connection, attempts, last, statuses } = setup()
+    connection.open()
+    await vi.advanceTimersByTimeAsync(0)
+    const first = last()
+    first.callbacks.fail(new SseError('network', 'lost'))
+    connection.close()
+    expect(vi.getTimerCount()).toBe(0)
+    first.callbacks.open()
+    first.callbacks.event({ type: 'message', data: 'late', id: '9' })
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(attempts).toHaveLength(1)
+    expect(connection.lastEventId).toBe('')
+    expect(statuses.at(-1)).toBe('CLOSED')
+  })
+
+  it('reconnects with error "stalled" when nothing arrives for heartbeatTimeout', async () => {
+    const { connection, attempts, last, errors } = setup({ heartbeatTimeout: 500 })
+    connection.open()
+    await vi.advanceTimersByTimeAsync(0)
+    last().callbacks.open()
+    await vi.advanceTimersByTimeAsync(400)
+    last().callbacks.activity()
+    await vi.advanceTimersByTimeAsync(400)
+    expect(errors).toHaveLength(0)
+    await vi.advanceTimersByTimeAsync(100)
+    expect(errors.map(error => error.type)).toEqual(['stalled'])
+    expect(attempts[0]?.closed).toBe(true)
+    await vi.advanceTimersByTimeAsync(100)
+    expect(attempts).toHaveLength(2)
+  })
+
+  it('reads the headers again for every attempt', async () => {
+    let token = 0
+    const { connection, last } = setup({ headers: () => ({ Authorization: `Bearer ${++token}` }), transport: 'polyfill' })
+    connection.open()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(last().request.headers.Authorization).toBe('Bearer 1')
+    last().callbacks.fail(new SseError('network', 'lost'))
+    await vi.advanceTimersByTimeAsync(100)
+    expect(last().request.headers.Authorization).toBe('Bearer 2')
+  })
+
+  it('on 401 calls onUnauthorized once, then reconnects once with fresh headers', async () => {
+    let token = 'old'
+    const onUnauthorized = vi.fn(async () => { token = 'new' })
+    const { connection, attempts, last } = setup({
+      transport: 'polyfill',
+      headers: () => ({ Authorization: `Bearer ${token}` }),
+      onUnauthorized,
+    })
+    connection.open()
+    await vi.advanceTimersByTimeAsync(0)
+    last().callbacks.fail(new SseError('unauthorized', 'no', { status: 401 }))
+    await vi.advanceTimersByTimeAsync(0)
+    expect(onUnauthorized).toHaveBeenCalledTimes(1)
+    expect(attempts).toHaveLength(2)
+    expect(last().request.headers.Authorization).toBe('Bearer new')
+    last().callbacks.fail(new SseError('unauthorized', 'still no', { status: 401 }))
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(onUnauthorized).toHaveBeenCalledTimes(1)
+    expect(attempts).toHaveLength(2)
+    expect(connection.status).toBe('CLOSED')
+    expect(connection.error?.type).toBe('unauthorized')
+  })
+
+  it('a rejecting onUnauthorized ends in CLOSED with "unauthorized"', async () => {
+    const { connection, attempts, last } = setup({ onUnauthorized: () => Promise.reject(new Error('refresh failed')) })
+    connection.open()
+    await vi.advanceTimersByTimeAsync(0)
+    last().callbacks.fail(new SseError('unauthorized', 'no', { status: 403 }))
+    await vi.advanceTimersByTimeAsync(0)
+    expect(attempts).toHaveLength(1)
+    expect(connection.status).toBe('CLOSED')
+    expect(connection.error?.type).toBe('unauthorized')
+    expect(connection.error?.status).toBe(403)
+  })
+})
+
+describe('pickTransport', () => {
+  it('auto: native, polyfill for headers, fetch for a body or another method', () => {
+    vi.stubGlobal('EventSource', class {})
+    expect(pickTransport('auto', 'GET', false, false)).toBe('native')
+    expect(pickTransport('auto', 'GET', false, true)).toBe('polyfill')
+    expect(pickTransport('auto', 'POST', false, false)).toBe('fetch')
+    expect(pickTransport('auto', 'GET', true, true)).toBe('fetch')
+    vi.unstubAllGlobals()
+  })
+
+  it('an explicit transport that cannot do what is asked fails clearly', () => {
+    expect(() => pickTransport('native', 'GET', false, true)).toThrowError(
+      '[vue-event-source] transport "native" cannot send headers or a token (the browser\'s EventSource has no way to); use "polyfill", "fetch" or "auto".',
+    )
+    expect(() => pickTransport('polyfill', 'POST', true, false)).toThrowError(/use "fetch"/)
+  })
+})
