@@ -4,7 +4,7 @@ import vue from '@vitejs/plugin-vue'
 import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
 import { demoServer } from './playground/server/plugin'
-import { sseTestServer } from './test/server/vite-plugin'
+import { sseTestServer } from './test/server/vite-plugin.ts'
 
 const src = fileURLToPath(new URL('./src/index.ts', import.meta.url))
 
@@ -70,6 +70,19 @@ export default defineConfig(({ mode }) => ({
                 : {},
             }),
             instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'types',
+          include: [],
+          typecheck: {
+            enabled: true,
+            only: true,
+            include: ['test/types/**/*.test-d.ts'],
+            tsconfig: './test/types/tsconfig.json',
           },
         },
       },

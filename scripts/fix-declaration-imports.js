@@ -7,10 +7,11 @@ import { fileURLToPath } from 'node:url'
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url))
 const RELATIVE = /(\bfrom\s+|\bimport\s*\(\s*)(['"])(\.{1,2}\/[^'"]*)\2/g
+const JS = /\.[mc]?js$/
 
 /** `./backoff` → `./backoff.js`, `./transports` → `./transports/index.js`, as the declarations on disk say. */
 function withExtension(file, specifier) {
-  if (/\.(?:m|c)?js$/.test(specifier))
+  if (JS.test(specifier))
     return specifier
   const base = join(dirname(file), specifier)
   if (existsSync(`${base}.d.ts`))

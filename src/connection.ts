@@ -1,4 +1,5 @@
-import type { Transport, TransportFactory, TransportName, RawEvent } from './transports/types'
+import type { EventStream } from './stream'
+import type { RawEvent, Transport, TransportFactory, TransportName } from './transports/types'
 import { backoffDelay } from './backoff'
 import { isRetryable, SseError } from './errors'
 import { nativeTransport } from './transports/native'
@@ -62,6 +63,8 @@ function loadTransport(name: TransportName): Promise<TransportFactory> {
 
 /** Which transport can carry this request; an explicit choice that cannot is a `config` error, never a silent drop. */
 export function pickTransport(choice: TransportChoice, method: string, hasBody: boolean, hasHeaders: boolean): TransportName {
+  if (hasBody && (method === 'GET' || method === 'HEAD'))
+    throw new SseError('config', `A ${method} request cannot have a body; use method 'POST' (the default with a body) or drop the body.`)
   const needsFetch = hasBody || method !== 'GET'
   if (choice === 'auto') {
     if (needsFetch)
@@ -92,7 +95,8 @@ function toSseError(error: unknown): SseError {
  * One logical stream: connects through a transport, reconnects with backoff, resumes from the last event id,
  * detects stalls, and fans events out to its observers. Knows nothing of Vue.
  */
-export class Connection {
+export class Connection implements EventStream {
+  readonly role = 'local'
   status: SseStatus = 'CLOSED'
   error: SseError | null = null
   /** Reconnect attempts since the last successful open. */
@@ -117,13 +121,13 @@ export class Connection {
     this.lastEventId = config.lastEventId
   }
 
+  get url(): string {
+    return this.config.url
+  }
+
   observe(observer: ConnectionObserver): () => void {
     this.observers.add(observer)
     return () => this.observers.delete(observer)
-  }
-
-  get observerCount(): number {
-    return this.observers.size
   }
 
   /** Receive a named event type from now on (on the open connection too). */

@@ -67,4 +67,11 @@ export interface SseOptions {
    * @default 0
    */
   linger?: number
+  /**
+   * Shared streams: one connection per stream for all tabs of the origin, held by one tab (the leader) and
+   * received by the others over a BroadcastChannel. Falls back to one connection per tab where the browser lacks
+   * Web Locks or BroadcastChannel.
+   * @default false
+   */
+  crossTab?: boolean
 }

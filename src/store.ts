@@ -1,4 +1,5 @@
-import type { Connection, SseStatus } from './connection'
+import type { SseStatus } from './connection'
+import type { EventStream, SseRole } from './stream'
 import type { TransportName } from './transports/types'
 import { markRaw, reactive, shallowReactive } from 'vue'
 
@@ -12,13 +13,13 @@ export interface SseConnectionInfo {
   readonly subscribers: number
   readonly lastEventId: string
   readonly retryCount: number
-  /** `'local'`: this tab holds the connection. */
-  readonly role: 'leader' | 'follower' | 'local'
+  /** `'local'`: this tab's own connection; `'leader'`/`'follower'`: one tab holds it for all (`crossTab`). */
+  readonly role: SseRole
   readonly transport: TransportName | null
 }
 
 interface Entry {
-  connection: Connection
+  connection: EventStream
   info: { -readonly [K in keyof SseConnectionInfo]: SseConnectionInfo[K] }
   lingerTimer: ReturnType<typeof setTimeout> | undefined
   stopObserving: () => void
@@ -36,16 +37,16 @@ export interface SseStore {
 /** The store as the composables use it. */
 export interface SseStoreInternal extends SseStore {
   /** Joins the shared stream `key`, creating its connection on first use; call the returned function to leave. */
-  acquire: (key: string, create: () => Connection, linger: number) => { connection: Connection, created: boolean, release: () => void }
+  acquire: (key: string, create: () => EventStream, linger: number) => { connection: EventStream, created: boolean, release: () => void }
   /** Tracks a caller's own (not shared) connection for closeAll/reconnectAll; returns the untrack function. */
-  track: (connection: Connection) => () => void
+  track: (connection: EventStream) => () => void
   /** App unmount: closes everything for good. */
   dispose: () => void
 }
 
 export function createSseStore(): SseStoreInternal {
   const entries = new Map<string, Entry>()
-  const own = new Set<Connection>()
+  const own = new Set<EventStream>()
   const connections = shallowReactive<SseConnectionInfo[]>([])
 
   function remove(key: string, entry: Entry): void {
@@ -57,7 +58,7 @@ export function createSseStore(): SseStoreInternal {
       connections.splice(index, 1)
   }
 
-  function acquire(key: string, create: () => Connection, linger: number) {
+  function acquire(key: string, create: () => EventStream, linger: number) {
     let entry = entries.get(key)
     const created = !entry
     if (entry) {
@@ -68,12 +69,12 @@ export function createSseStore(): SseStoreInternal {
       const connection = markRaw(create())
       const info = reactive({
         key,
-        url: connection.config.url,
+        url: connection.url,
         status: connection.status,
         subscribers: 0,
         lastEventId: connection.lastEventId,
         retryCount: 0,
-        role: 'local' as const,
+        role: connection.role,
         transport: connection.transportName,
       })
       const sync = () => {
@@ -81,6 +82,7 @@ export function createSseStore(): SseStoreInternal {
         info.retryCount = connection.retryCount
         info.lastEventId = connection.lastEventId
         info.transport = connection.transportName
+        info.role = connection.role
       }
       const stopObserving = connection.observe({ state: sync, event: (event) => { info.lastEventId = event.id } })
       entry = { connection, info, lingerTimer: undefined, stopObserving }
@@ -106,12 +108,12 @@ export function createSseStore(): SseStoreInternal {
     }
   }
 
-  function track(connection: Connection): () => void {
+  function track(connection: EventStream): () => void {
     own.add(connection)
     return () => own.delete(connection)
   }
 
-  function each(action: (connection: Connection) => void): void {
+  function each(action: (connection: EventStream) => void): void {
     for (const entry of entries.values()) action(entry.connection)
     for (const connection of own) action(connection)
   }

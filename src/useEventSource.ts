@@ -1,10 +1,12 @@
 import type { MaybeRefOrGetter, ShallowRef } from 'vue'
 import type { ConnectionConfig, ConnectionObserver, SseStatus } from './connection'
 import type { SseOptions, SseSerializer } from './options'
+import type { EventStream } from './stream'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { shallowRef, toValue, watch } from 'vue'
 import { Connection } from './connection'
 import { useSseContext } from './context'
+import { CrossTabStream, crossTabSupported } from './crossTab'
 import { isClient } from './env'
 import { SseError } from './errors'
 import { requestHeaders, resolveUrl } from './request'
@@ -44,10 +46,10 @@ export interface UseEventSourceOptions<Data = string, Events extends SseEventMap
   autoConnect?: boolean
   /**
    * A method other than GET selects the fetch transport.
-   * @default 'GET'
+   * @default 'GET', or 'POST' when a `body` is given
    */
   method?: string
-  /** A body selects the fetch transport; an object is sent as JSON. */
+  /** A body selects the fetch transport (and POST, unless `method` says otherwise); an object is sent as JSON. */
   body?: MaybeRefOrGetter<SseBody | null | undefined>
   /**
    * Join the app's shared connection for this stream (see `useSseStore`).
@@ -144,7 +146,7 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
       ? raw => JSON.parse(raw) as Data
       : raw => raw as Data
 
-  let connection: Connection | null = null
+  let connection: EventStream | null = null
   let detach: (() => void) | null = null
   let seenError: SseError | null = null
   /** The caller wants a connection: set by `immediate` and `open()`, cleared by `close()`. */
@@ -214,9 +216,17 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
     const target = toValue(url)
     if (target == null || !isClient)
       return
-    const resolved = resolveUrl(target, options.baseURL)
-    const method = (options.method ?? 'GET').toUpperCase()
+    let resolved: string
+    try {
+      resolved = resolveUrl(target, options.baseURL)
+    }
+    catch (cause) {
+      reportLocal(new SseError('config', `"${String(target)}" is not a valid URL${options.baseURL ? ` (baseURL "${options.baseURL}")` : ''}.`, { cause }))
+      return
+    }
     const bodyValue = toValue(options.body)
+    // A body means a request that can carry one: POST unless the caller names another method.
+    const method = (options.method ?? (bodyValue == null ? 'GET' : 'POST')).toUpperCase()
     const body = bodyValue == null ? undefined : typeof bodyValue === 'string' ? bodyValue : JSON.stringify(bodyValue)
     const jsonBody = body !== undefined && typeof bodyValue !== 'string'
     const config: ConnectionConfig = {
@@ -235,22 +245,25 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
       onUnauthorized: options.onUnauthorized,
     }
 
-    let joined: Connection
+    let joined: EventStream
     let leave: () => void
     let created = true
     if (options.shared) {
-      const key = JSON.stringify([resolved, config.transport, method, body ?? null, config.withCredentials])
-      const lease = context.store.acquire(key, () => new Connection(config), options.linger ?? 0)
+      const crossTab = !!options.crossTab && crossTabSupported()
+      const key = JSON.stringify([resolved, config.transport, method, body ?? null, config.withCredentials, crossTab])
+      const create = () => crossTab ? new CrossTabStream(key, config) : new Connection(config)
+      const lease = context.store.acquire(key, create, options.linger ?? 0)
       joined = lease.connection
       created = lease.created
       leave = lease.release
     }
     else {
-      joined = new Connection(config)
-      const untrack = context.store.track(joined)
+      const own = new Connection(config)
+      const untrack = context.store.track(own)
+      joined = own
       leave = () => {
         untrack()
-        joined.close()
+        own.close()
       }
     }
     for (const type of types) joined.listen(type)

@@ -1,118 +1,76 @@
 import type { TransportFactory } from './types'
 import { createParser } from 'eventsource-parser'
-import { responseError, SseError } from '../errors'
-import { withLastEventId } from './url'
+import { SseError } from '../errors'
+import { MAX_BUFFER, readEventStream } from './http'
+import { resumeRequest } from './url'
 
-/** Bound on what one unterminated line or event may buffer (characters), against a server that never ends one. */
-const MAX_BUFFER = 64 * 1024 * 1024
-
-/** `fetch()` refuses header values outside Latin-1; such an id goes in the query instead. */
-const LATIN1 = /^[\u0000-\u00FF]*$/
+/** As the browser does for EventSource listeners: a throwing handler is reported, and the stream goes on. */
+function reportLater(error: unknown): void {
+  if (typeof reportError === 'function')
+    reportError(error)
+  else
+    setTimeout(() => { throw error })
+}
 
 /**
  * `fetch()` and a WHATWG-conformant stream parser: any method, body and headers, with the status and Content-Type
- * checked before a byte is parsed.
+ * checked before a byte is parsed. The resume point goes as `Last-Event-ID`, or in the query when no header can
+ * carry it.
  */
 export const fetchTransport: TransportFactory = (request, callbacks) => {
   const controller = new AbortController()
-  let closed = false
-  let url = request.url
-  const headers: Record<string, string> = { Accept: 'text/event-stream', ...request.headers }
-  if (request.lastEventId) {
-    if (LATIN1.test(request.lastEventId))
-      headers['Last-Event-ID'] = request.lastEventId
-    else
-      url = withLastEventId(url, request.lastEventId)
-  }
+  const { signal } = controller
+  const resume = resumeRequest(request.url, request.lastEventId)
+  // Events before the stream's first id carry the resume point, as they would after the browser's own reconnect.
+  let lastEventId = request.lastEventId
 
-  const fail = (error: SseError) => {
-    if (!closed)
-      callbacks.fail(error)
-  }
-
-  async function run(): Promise<void> {
-    let response: Response
-    try {
-      response = await fetch(url, {
-        method: request.method,
-        headers,
-        body: request.body,
-        credentials: request.withCredentials ? 'include' : 'same-origin',
-        cache: 'no-store',
-        signal: controller.signal,
-      })
-    }
-    catch (cause) {
-      fail(new SseError('network', `Could not connect to ${request.url}.`, { cause }))
-      return
-    }
-    if (closed)
-      return
-    if (response.status === 204) {
-      void response.body?.cancel()
-      callbacks.end('no-content')
-      return
-    }
-    const error = responseError(response.status, response.headers.get('content-type'))
-      ?? (response.body ? null : new SseError('network', 'The response has no body to read.', { status: response.status }))
-    if (error || !response.body) {
-      void response.body?.cancel()
-      fail(error ?? new SseError('network', 'The response has no body to read.'))
-      return
-    }
-
-    let lastEventId = request.lastEventId
-    const parser = createParser({
-      maxBufferSize: MAX_BUFFER,
-      onId(id) {
-        lastEventId = id
-        if (!closed)
-          callbacks.id(id)
-      },
-      onEvent(message) {
-        if (!closed)
-          callbacks.event({ type: message.event || 'message', data: message.data, id: lastEventId })
-      },
-      onRetry(ms) {
-        if (!closed)
-          callbacks.retry(ms)
-      },
-      onError(parseError) {
-        if (parseError.type === 'max-buffer-size-exceeded') {
-          controller.abort()
-          fail(new SseError('parse', `The server sent more than ${MAX_BUFFER} characters without ending a line or an event.`, { cause: parseError }))
-          closed = true
-        }
-      },
-    })
-
-    callbacks.open()
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
-    try {
-      for (;;) {
-        const { done, value } = await reader.read()
-        if (closed)
-          return
-        if (done)
-          break
-        callbacks.activity()
-        parser.feed(value)
+  const parser = createParser({
+    maxBufferSize: MAX_BUFFER,
+    onId(id) {
+      lastEventId = id
+      if (!signal.aborted)
+        callbacks.id(id)
+    },
+    onEvent(message) {
+      if (signal.aborted)
+        return
+      try {
+        callbacks.event({ type: message.event ?? 'message', data: message.data, id: lastEventId })
       }
-    }
-    catch (cause) {
-      fail(new SseError('network', 'The connection was lost.', { status: response.status, cause }))
-      return
-    }
-    if (!closed)
-      callbacks.end('eof')
-  }
+      catch (error) {
+        reportLater(error)
+      }
+    },
+    onRetry(ms) {
+      if (!signal.aborted)
+        callbacks.retry(ms)
+    },
+    onError(parseError) {
+      if (parseError.type !== 'max-buffer-size-exceeded' || signal.aborted)
+        return
+      callbacks.fail(new SseError('parse', `The server sent more than ${MAX_BUFFER} characters without ending an event.`, { status: 200, cause: parseError }))
+      controller.abort()
+    },
+  })
+  // The decoder has removed the one leading BOM the format allows. The parser would strip another (or the text "ï»¿");
+  // a blank line first ends its check, so that a second U+FEFF spoils the first field name, as in the browser.
+  parser.feed('\n')
 
-  void run()
+  void readEventStream(resume.url, {
+    method: request.method,
+    headers: { Accept: 'text/event-stream', ...request.headers, ...resume.headers },
+    body: request.body,
+    credentials: request.withCredentials ? 'include' : 'same-origin',
+    signal,
+  }, callbacks, {
+    open: callbacks.open,
+    text: chunk => parser.feed(chunk),
+  })
+
   return {
     // Every event type arrives over fetch; the connection filters per subscriber.
     listen() {},
     close() {
-      closed = true
       controller.abort()
     },
   }

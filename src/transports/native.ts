@@ -38,31 +38,41 @@ export const nativeTransport: TransportFactory = (request, callbacks) => {
   let finished = false
   let closed = false
   let opened = false
+  /** Whether this EventSource has seen an id: a new one starts from '' where the browser's own reconnect keeps it. */
+  let sawId = false
 
   const finish = () => {
     finished = true
     source.close()
   }
-  const onEvent = (event: MessageEvent<string>) => {
-    if (!finished)
-      callbacks.event({ type: event.type, data: event.data, id: event.lastEventId })
+  const onEvent = (event: Event) => {
+    // A listener for "open" or "error" also gets the EventSource's own events, which are no messages.
+    if (finished || !(event instanceof MessageEvent))
+      return
+    const { data, lastEventId } = event as MessageEvent<string>
+    // Ambiguous only when the server's first id is an empty one, which then reads as the resume point.
+    if (lastEventId !== '')
+      sawId = true
+    callbacks.event({ type: event.type, data, id: sawId ? lastEventId : request.lastEventId })
   }
   const listen = (type: string) => source.addEventListener(type, onEvent)
 
   listen('message')
   for (const type of request.events) listen(type)
-  source.onopen = () => {
-    if (finished)
+  // A server event named "open" or "error" reaches these handlers too, as a MessageEvent: it is a message, handled
+  // above, not a change of state.
+  source.onopen = (event) => {
+    if (finished || event instanceof MessageEvent)
       return
     opened = true
     callbacks.open()
   }
-  source.onerror = () => {
-    if (finished)
+  source.onerror = (event) => {
+    if (finished || event instanceof MessageEvent)
       return
     // CONNECTING: the browser lost the connection and would retry by itself. CLOSED: it failed the connection
-    // (a status other than 200, a wrong Content-Type, a 204).
-    const failed = source.readyState === EventSource.CLOSED
+    // (a status other than 200, a wrong Content-Type, a 204), or gave up on a broken stream it had opened.
+    const failed = source.readyState === EventSource.CLOSED && !opened
     finish()
     if (!failed) {
       callbacks.fail(new SseError('network', opened ? 'The connection was lost.' : `Could not connect to ${request.url}.`))

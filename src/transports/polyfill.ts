@@ -1,69 +1,230 @@
-import type { TransportFactory } from './types'
+import type { TransportCallbacks, TransportFactory } from './types'
 import { EventSourcePolyfill } from 'event-source-polyfill'
-import { responseError, SseError } from '../errors'
+import { SseError } from '../errors'
+import { MAX_BUFFER, readEventStream } from './http'
 import { withLastEventId } from './url'
 
-/** The polyfill's own stall timer also runs while a slow server is still connecting; ours replaces it. */
+/**
+ * The polyfill arms a stall timer of its own (45 s by default, also while a slow server has not answered yet); the
+ * largest value it takes keeps it out of the way. It could only act on a request it can abort, and it gets none.
+ */
 const NO_HEARTBEAT = 18_000_000
 
+const LINE_END = /[\r\n]/g
+
+/** What the polyfill calls on its `Transport` once headers have arrived; it parses text only after this. */
+type OnStart = (status: number, statusText: string, contentType: string, headers: Headers) => void
+
+/** The polyfill's events: `MessageEvent`s carry `data`, its own open/error events do not. */
 interface PolyfillEvent {
   type: string
-  status?: number
-  headers?: { get: (name: string) => string | null }
-  data?: string
+  data?: unknown
   lastEventId?: string
 }
 
 /**
- * `EventSourcePolyfill` (XHR/fetch based): GET with headers. Its own reconnect is cut short, as with the native
- * one, so that tokens and headers are read again for every attempt.
+ * A line-level pass in front of the polyfill's parser, which gets a few rules of the format wrong: it keeps an id
+ * containing U+0000, reads `retry` with `parseInt` and clamps it to 1 s–5 h (and would apply it to a reconnect of its
+ * own), obeys a non-standard `heartbeatTimeout` field, and never tells of a block that only sets an id. Here those
+ * lines are dropped or reported, and the polyfill gets only complete `data`, `event` and valid `id` lines, LF-ended.
+ */
+class PolyfillFeed {
+  /** Whether a valid `id` line reached the polyfill: until then its events carry no id of their own. */
+  sawId = false
+  private readonly pending: string[] = []
+  private pendingLength = 0
+  private afterCR = false
+  private blockHasData = false
+  private blockId: string | undefined
+  private blockLength = 0
+  private output = ''
+
+  constructor(
+    private readonly forward: (text: string) => void,
+    private readonly callbacks: TransportCallbacks,
+    private readonly stopped: () => boolean,
+    private readonly overflow: () => void,
+  ) {}
+
+  push(text: string): void {
+    let start = 0
+    if (this.afterCR) {
+      this.afterCR = false
+      if (text.charCodeAt(0) === 10)
+        start = 1
+    }
+    LINE_END.lastIndex = start
+    for (let match = LINE_END.exec(text); match; match = LINE_END.exec(text)) {
+      let end = match.index
+      const line = this.pending.length > 0 ? this.pending.join('') + text.slice(start, end) : text.slice(start, end)
+      this.pending.length = 0
+      this.pendingLength = 0
+      if (text.charCodeAt(end) === 13) {
+        if (end + 1 === text.length)
+          this.afterCR = true
+        else if (text.charCodeAt(end + 1) === 10)
+          end++
+      }
+      start = end + 1
+      LINE_END.lastIndex = start
+      this.line(line)
+      if (this.stopped())
+        return
+    }
+    if (start < text.length) {
+      this.pending.push(text.slice(start))
+      this.pendingLength += text.length - start
+    }
+    if (this.pendingLength + this.blockLength > MAX_BUFFER) {
+      this.overflow()
+      return
+    }
+    this.flush()
+  }
+
+  private line(line: string): void {
+    if (line === '') {
+      const idOnly = !this.blockHasData && this.blockId !== undefined ? this.blockId : undefined
+      this.output += '\n'
+      this.blockHasData = false
+      this.blockId = undefined
+      this.blockLength = 0
+      if (idOnly !== undefined) {
+        this.flush()
+        if (!this.stopped())
+          this.callbacks.id(idOnly)
+      }
+      return
+    }
+    const colon = line.indexOf(':')
+    if (colon === 0)
+      return
+    const field = colon === -1 ? line : line.slice(0, colon)
+    const value = colon === -1 ? '' : line.slice(colon + (line.charCodeAt(colon + 1) === 32 ? 2 : 1))
+    switch (field) {
+      case 'data':
+        this.blockHasData = true
+        this.blockLength += value.length + 1
+        this.output += `${line}\n`
+        break
+      case 'event':
+        this.output += `${line}\n`
+        break
+      case 'id':
+        if (value.includes('\0'))
+          break
+        if (!this.sawId) {
+          // Everything before this line is dispatched while the polyfill still has no id of the stream's own.
+          this.flush()
+          this.sawId = true
+        }
+        this.blockId = value
+        this.output += `${line}\n`
+        break
+      case 'retry':
+        if (/^\d+$/.test(value)) {
+          this.flush()
+          if (!this.stopped())
+            this.callbacks.retry(Number(value))
+        }
+        break
+      // Any other field is ignored by the format; `heartbeatTimeout` would reset the polyfill's stall timer.
+    }
+  }
+
+  private flush(): void {
+    if (this.output === '' || this.stopped())
+      return
+    const text = this.output
+    this.output = ''
+    this.forward(text)
+  }
+}
+
+/**
+ * `EventSourcePolyfill`: GET with headers. The bytes come through a `Transport` of our own (fetch, status and
+ * Content-Type checked first) and a line filter that corrects what the polyfill's parser gets wrong; the polyfill
+ * parses and dispatches the rest. It never reconnects by itself: the connection does, with fresh headers and the resume
+ * point as the `lastEventId` query parameter.
  */
 export const polyfillTransport: TransportFactory = (request, callbacks) => {
-  const source = new EventSourcePolyfill(withLastEventId(request.url, request.lastEventId), {
+  const controller = new AbortController()
+  const { signal } = controller
+  let source: EventSourcePolyfill | undefined
+  let onProgress: ((text: string) => void) | undefined
+
+  const close = () => {
+    controller.abort()
+    source?.close()
+  }
+  // The polyfill never hears of the end of a request (it would reconnect by itself), so it is closed here.
+  const streamCallbacks: TransportCallbacks = {
+    ...callbacks,
+    end(reason) {
+      close()
+      callbacks.end(reason)
+    },
+    fail(error) {
+      close()
+      callbacks.fail(error)
+    },
+  }
+  const feed = new PolyfillFeed(text => onProgress?.(text), callbacks, () => signal.aborted, () => {
+    streamCallbacks.fail(new SseError('parse', `The server sent more than ${MAX_BUFFER} characters without ending an event.`, { status: 200 }))
+  })
+
+  // The polyfill creates its transport in its constructor and passes it what a request needs: the URL, the headers
+  // with `Accept` added, and how to hand the polyfill its status and text.
+  class FetchFeed {
+    open(
+      _xhr: unknown,
+      onStart: OnStart,
+      progress: (text: string) => void,
+      _onFinish: unknown,
+      url: string,
+      withCredentials: boolean,
+      headers: Record<string, string>,
+    ): undefined {
+      onProgress = progress
+      void readEventStream(url, {
+        headers,
+        credentials: withCredentials ? 'include' : 'same-origin',
+        signal,
+      }, streamCallbacks, {
+        open() {
+          onStart(200, 'OK', 'text/event-stream', new Headers())
+          if (!signal.aborted)
+            callbacks.open()
+        },
+        text: chunk => feed.push(chunk),
+      })
+      // No handle to abort: the polyfill's stall timer then never ends a request by itself; close() aborts it.
+      return undefined
+    }
+  }
+
+  source = new EventSourcePolyfill(withLastEventId(request.url, request.lastEventId), {
     headers: request.headers,
     withCredentials: request.withCredentials,
     heartbeatTimeout: NO_HEARTBEAT,
+    Transport: FetchFeed,
   })
-  let finished = false
-  // The polyfill keeps an id that contains U+0000; the spec ignores such an id, so the previous one stands.
-  let lastEventId = request.lastEventId
 
-  const finish = () => {
-    finished = true
-    source.close()
-  }
   const onEvent = (event: PolyfillEvent) => {
-    if (finished)
+    // Its own `open` event has no data; a server event named "open" or "error" is a message like any other.
+    if (signal.aborted || typeof event.data !== 'string')
       return
-    const id = event.lastEventId ?? ''
-    if (!id.includes('\0'))
-      lastEventId = id
-    callbacks.event({ type: event.type, data: event.data ?? '', id: lastEventId })
+    callbacks.event({
+      type: event.type,
+      data: event.data,
+      // Until the stream names an id, its events carry the resume point, as after the browser's own reconnect.
+      id: feed.sawId ? event.lastEventId ?? '' : request.lastEventId,
+    })
   }
   const listen = (type: string) => source.addEventListener(type, onEvent as (event: unknown) => void)
 
   listen('message')
   for (const type of request.events) listen(type)
-  source.onopen = () => {
-    if (!finished)
-      callbacks.open()
-  }
-  source.onerror = (event: PolyfillEvent) => {
-    if (finished)
-      return
-    finish()
-    if (event.status === 204) {
-      callbacks.end('no-content')
-      return
-    }
-    const error = event.status
-      ? responseError(event.status, event.headers?.get('Content-Type') ?? null)
-      : null
-    callbacks.fail(error ?? new SseError('network', `The connection to ${request.url} was lost.`))
-  }
 
-  return {
-    listen,
-    close: finish,
-  }
+  return { listen, close }
 }

@@ -1,9 +1,44 @@
-/** Adds the resume point as the `lastEventId` query parameter, for transports that cannot send `Last-Event-ID`. */
+/**
+ * Puts the resume point in the `lastEventId` query parameter, for transports that cannot send `Last-Event-ID`. One the
+ * URL already has is replaced: servers read the first, and that would be a stale one.
+ */
 export function withLastEventId(url: string, lastEventId: string): string {
   if (!lastEventId)
     return url
   const hash = url.indexOf('#')
-  const base = hash === -1 ? url : url.slice(0, hash)
-  const params = `lastEventId=${encodeURIComponent(lastEventId)}`
-  return `${base}${base.includes('?') ? '&' : '?'}${params}${hash === -1 ? '' : url.slice(hash)}`
+  const beforeHash = hash === -1 ? url : url.slice(0, hash)
+  const question = beforeHash.indexOf('?')
+  const path = question === -1 ? beforeHash : beforeHash.slice(0, question)
+  const kept = question === -1
+    ? []
+    : beforeHash.slice(question + 1).split('&').filter(part => part !== '' && part.split('=', 1)[0] !== 'lastEventId')
+  kept.push(`lastEventId=${encodeURIComponent(lastEventId)}`)
+  return `${path}?${kept.join('&')}${hash === -1 ? '' : url.slice(hash)}`
+}
+
+/**
+ * Whether `fetch()` sends this header value byte for byte: it throws on characters beyond Latin-1 and on NUL, CR and
+ * LF, and HTTP trims spaces and tabs at either end, so the server would see another id.
+ */
+function headerSafe(value: string): boolean {
+  if (/^[\t ]|[\t ]$/.test(value))
+    return false
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index)
+    if (code > 0xFF || code === 0 || code === 10 || code === 13)
+      return false
+  }
+  return true
+}
+
+/**
+ * The resume point as a `Last-Event-ID` header where the id survives a trip through HTTP headers, else as the
+ * `lastEventId` query parameter.
+ */
+export function resumeRequest(url: string, lastEventId: string): { url: string, headers: Record<string, string> } {
+  if (!lastEventId)
+    return { url, headers: {} }
+  if (headerSafe(lastEventId))
+    return { url, headers: { 'Last-Event-ID': lastEventId } }
+  return { url: withLastEventId(url, lastEventId), headers: {} }
 }

@@ -281,6 +281,38 @@ export const fixtures: Record<string, Fixture> = {
   },
 }
 
+/**
+ * Streams for the transport conformance suite, served by the same route. Kept apart from `fixtures`: a plain
+ * EventSource listener for "open" or "error" also gets the connection's own events, so a generic collector cannot
+ * check these, and some reconnect on purpose.
+ */
+export const transportFixtures: Record<string, Fixture> = {
+  'reserved-types': {
+    description: 'Events named "open" and "error" are messages: they change no state and reach their listeners',
+    chunks: ['event: open\ndata: o\n\n', 'event: error\nid: 1\ndata: e\n\n', 'data: after\n\n'],
+    expected: [
+      { type: 'open', data: 'o', lastEventId: '' },
+      { type: 'error', data: 'e', lastEventId: '1' },
+      message('after', '1'),
+    ],
+  },
+
+  'polyfill-fields': {
+    description: 'A heartbeatTimeout field (event-source-polyfill only) is an unknown field like any other',
+    chunks: ['heartbeatTimeout: 1\ndata: a\n\n', 'data: b\n\n'],
+    // Longer than the shortest stall timeout the polyfill would take from that field (1 s).
+    pause: 2500,
+    expected: [message('a'), message('b')],
+  },
+
+  'id-only-end': {
+    description: 'The stream ends right after a block that only sets an id: a reconnect resumes from that id',
+    chunks: ['retry: 10\nid: 1\ndata: a\n\n', 'id: 2\n\n'],
+    end: true,
+    expected: [message('a', '1')],
+  },
+}
+
 /** The events a conforming EventSource dispatches for the named fixture. */
 export function expectedFor(name: string): ExpectedEvent[] {
   const fixture = fixtures[name]

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { SseTestServer } from './routes'
+import type { SseTestServer } from './routes.ts'
 import { createServer } from 'node:http'
-import { createSseTestServer } from './routes'
+import { createSseTestServer } from './routes.ts'
 
 export interface StartedSseServer {
   /** Like 'http://127.0.0.1:41234'. */

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { DEFAULT_FIXTURE_PAUSE, fixtures } from './fixtures'
+import { DEFAULT_FIXTURE_PAUSE, fixtures, transportFixtures } from './fixtures.ts'
 
 export interface ConnectionRecord {
   id: number
@@ -260,7 +260,7 @@ function drop(ex: Exchange): void {
 }
 
 function fixture(ex: Exchange): void {
-  const chosen = fixtures[ex.param ?? '']
+  const chosen = fixtures[ex.param ?? ''] ?? transportFixtures[ex.param ?? '']
   if (!chosen) {
     ex.text(404, `no fixture '${ex.param}'`)
     return
@@ -344,6 +344,91 @@ function echo(ex: Exchange): void {
   ex.write(`data: ${JSON.stringify({ method, headers, query, body })}\n\n`)
 }
 
+/** Smallest `size` a fixed-size event can have: the id and its echo in the data line, up to seven digits each. */
+const MIN_EVENT_SIZE = 32
+
+/**
+ * An event of exactly `size` bytes (for ids up to seven digits): `id: N`, then data `N:` padded with `x`, so a
+ * client can read the id from the data alone.
+ */
+export function fixedSizeEvent(id: number, size: number): string {
+  const head = `id: ${id}\ndata: ${id}:`
+  return `${head}${'x'.repeat(Math.max(0, size - head.length - 2))}\n\n`
+}
+
+/** Throughput: `count` events of `size` bytes, as fast as the socket takes them (with backpressure). */
+function burst(ex: Exchange): void {
+  const size = ex.int('size', 100, MIN_EVENT_SIZE)
+  streamSequence(ex, {
+    from: ex.firstId(),
+    to: ex.int('count', 20_000),
+    interval: 0,
+    event: id => fixedSizeEvent(id, size),
+    complete: ex.endIfAsked(),
+  })
+}
+
+/** mulberry32: small, fast and the same in Node and in the browser, so a seed always gives the same plan. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6D2B79F5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+export interface DropPoint {
+  /** The event the connection is cut in. */
+  event: number
+  /** Bytes of that event written before the cut: 0 cuts cleanly before it, and never all of it. */
+  offset: number
+}
+
+/** `drops` cuts in distinct events among 2..total, in stream order, each at a random byte of its event. */
+export function dropPlan(total: number, drops: number, seed: number, size: number): DropPoint[] {
+  const random = seededRandom(seed)
+  const events = new Set<number>()
+  const wanted = Math.min(drops, Math.max(0, total - 1))
+  while (events.size < wanted) events.add(2 + Math.floor(random() * (total - 1)))
+  return [...events].sort((a, b) => a - b).map(event => ({ event, offset: Math.floor(random() * size) }))
+}
+
+/** How many drops of each resumable stream (tag and plan) have happened; every connection makes the next one. */
+const dropsMade = new Map<string, number>()
+
+/**
+ * Resume: events 1..total of `size` bytes as fast as possible, cut `drops` times at points from `dropPlan(seed)`,
+ * mid-event included. Each connection resumes after the Last-Event-ID it brings and runs to the next cut, which it
+ * makes by writing part of that event and destroying the socket.
+ */
+function resume(ex: Exchange): void {
+  const total = ex.int('total', 10_000, 1)
+  const drops = ex.int('drops', 100)
+  const seed = ex.int('seed', 1)
+  const size = ex.int('size', 100, MIN_EVENT_SIZE)
+  const plan = dropPlan(total, drops, seed, size)
+  const key = `${ex.record.tag ?? ''}|${total}|${drops}|${seed}|${size}`
+  const from = ex.firstId()
+  let made = dropsMade.get(key) ?? 0
+  // A client that resumes past a cut it never fully received skips that cut rather than meeting it again.
+  while (made < plan.length && plan[made]!.event < from) made += 1
+  const cut = plan[made]
+  dropsMade.set(key, cut ? made + 1 : made)
+  streamSequence(ex, {
+    from,
+    to: cut ? cut.event - 1 : total,
+    interval: 0,
+    event: id => fixedSizeEvent(id, size),
+    retry: optionalInt(ex, 'retry'),
+    complete: cut
+      ? () => ex.write(fixedSizeEvent(cut.event, size).slice(0, cut.offset), () => ex.res.destroy())
+      : ex.endIfAsked(),
+  })
+}
+
 interface Route {
   serve(ex: Exchange): void
   /** Allowed methods; any method when absent. OPTIONS (CORS preflight) is always answered. */
@@ -365,6 +450,8 @@ const routes: Record<string, Route> = {
   'authed': { serve: authed, methods: ['GET', 'POST'] },
   'big': { serve: big, methods: ['GET'] },
   'echo': { serve: echo },
+  'burst': { serve: burst, methods: ['GET'] },
+  'resume': { serve: resume, methods: ['GET'] },
 }
 
 function serve(ex: Exchange): void {

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Connect, HttpServer, Plugin } from 'vite'
-import type { StartedSseServer } from './http-server'
-import type { SseTestServer } from './routes'
-import { startSseServer } from './http-server'
-import { createSseTestServer } from './routes'
+import type { StartedSseServer } from './http-server.ts'
+import type { SseTestServer } from './routes.ts'
+import { startSseServer } from './http-server.ts'
+import { createSseTestServer } from './routes.ts'
 
 interface Host {
   middlewares: Connect.Server

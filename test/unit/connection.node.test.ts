@@ -240,7 +240,7 @@ describe('pickTransport', () => {
     expect(pickTransport('auto', 'GET', false, false)).toBe('native')
     expect(pickTransport('auto', 'GET', false, true)).toBe('polyfill')
     expect(pickTransport('auto', 'POST', false, false)).toBe('fetch')
-    expect(pickTransport('auto', 'GET', true, true)).toBe('fetch')
+    expect(pickTransport('auto', 'POST', true, true)).toBe('fetch')
     vi.unstubAllGlobals()
   })
 
@@ -249,5 +249,13 @@ describe('pickTransport', () => {
       '[vue-event-source] transport "native" cannot send headers or a token (the browser\'s EventSource has no way to); use "polyfill", "fetch" or "auto".',
     )
     expect(() => pickTransport('polyfill', 'POST', true, false)).toThrowError(/use "fetch"/)
+  })
+})
+
+describe('pickTransport: bad combinations', () => {
+  it('a GET with a body is a config error, not a retry loop', () => {
+    expect(() => pickTransport('auto', 'GET', true, false)).toThrowError(
+      '[vue-event-source] A GET request cannot have a body; use method \'POST\' (the default with a body) or drop the body.',
+    )
   })
 })

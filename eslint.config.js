@@ -1,0 +1,16 @@
+import antfu from '@antfu/eslint-config'
+
+export default antfu({
+  typescript: true,
+  vue: true,
+  // The defaults already match the code: 2 spaces, single quotes, no semicolons.
+  stylistic: true,
+  markdown: {
+    overrides: {
+      // Examples are read more than run: one line per template element, comments aligned in a column.
+      'style/no-multi-spaces': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+    },
+  },
+  ignores: ['dist', 'bench/RESULTS.md', 'docs'],
+})

@@ -1,0 +1,85 @@
+import type { TransportCallbacks } from './types'
+import { responseError, SseError } from '../errors'
+
+/**
+ * Bound on what one unterminated line plus the event being built may hold (characters), against a server that never
+ * ends one: past it the stream fails with a `parse` error instead of eating the tab's memory.
+ */
+export const MAX_BUFFER = 64 * 1024 * 1024
+
+export interface EventStreamHandlers {
+  /** The response is a 200 `text/event-stream`; nothing has been read yet. */
+  open: () => void
+  /** Decoded text as it arrives: one leading BOM removed, invalid UTF-8 replaced, characters never cut in two. */
+  text: (chunk: string) => void
+}
+
+/** A body nobody reads is cancelled; its promise rejects when the stream has broken already, which is no news. */
+function discard(response: Response): void {
+  response.body?.cancel().catch(() => {})
+}
+
+/**
+ * Fetches an event stream for the fetch-based transports: the status and Content-Type are checked before a byte is
+ * read, then the text goes to `handlers`. Reports `end`, `fail` and `activity` through `callbacks`. Aborting
+ * `init.signal` is the only way to stop it, and nothing is reported after that, not even from the chunk in hand.
+ */
+export async function readEventStream(
+  url: string,
+  init: RequestInit & { signal: AbortSignal },
+  callbacks: TransportCallbacks,
+  handlers: EventStreamHandlers,
+): Promise<void> {
+  const { signal } = init
+  let response: Response
+  try {
+    response = await fetch(url, { ...init, cache: 'no-store' })
+  }
+  catch (cause) {
+    if (!signal.aborted)
+      callbacks.fail(new SseError('network', `Could not connect to ${url}.`, { cause }))
+    return
+  }
+  if (signal.aborted) {
+    discard(response)
+    return
+  }
+  if (response.status === 204) {
+    discard(response)
+    callbacks.end('no-content')
+    return
+  }
+  const error = responseError(response.status, response.headers.get('content-type'))
+    ?? (response.body ? null : new SseError('network', 'The response has no body to read.', { status: response.status }))
+  if (error || !response.body) {
+    discard(response)
+    callbacks.fail(error ?? new SseError('network', 'The response has no body to read.', { status: response.status }))
+    return
+  }
+
+  handlers.open()
+  // Bytes are decoded here rather than through a TextDecoderStream: when a connection breaks, a transform stream is
+  // errored with what it holds still queued, and events the server wrote just before the cut would be lost. The
+  // decoder strips the one BOM the format allows and keeps a character cut between two chunks whole.
+  const decoder = new TextDecoder()
+  const reader = response.body.getReader()
+  try {
+    while (!signal.aborted) {
+      const { done, value } = await reader.read()
+      if (signal.aborted)
+        return
+      if (done) {
+        callbacks.end('eof')
+        return
+      }
+      callbacks.activity()
+      const text = decoder.decode(value, { stream: true })
+      if (text !== '' && !signal.aborted)
+        handlers.text(text)
+    }
+  }
+  catch (cause) {
+    if (!signal.aborted)
+      callbacks.fail(new SseError('network', 'The connection was lost.', { status: response.status, cause }))
+  }
+}
