@@ -13,4 +13,11 @@ export default antfu({
     },
   },
   ignores: ['dist', 'bench/RESULTS.md', 'docs'],
+}, {
+  // The library runs in browsers: `process.env.NODE_ENV` has to stay the global that the app's bundler replaces,
+  // never an import of node:process.
+  files: ['src/**/*.ts'],
+  rules: {
+    'node/prefer-global/process': ['error', 'always'],
+  },
 })

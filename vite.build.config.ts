@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 
+// The peer and the dependencies: the app's bundler resolves them, once for the whole app.
 const external = ['vue', '@vueuse/core', 'eventsource-parser', 'event-source-polyfill']
 
 export default defineConfig({
@@ -12,14 +13,15 @@ export default defineConfig({
       formats: ['es'],
       fileName: 'index',
     },
-    rollupOptions: {
+    rolldownOptions: {
       external: id => external.some(name => id === name || id.startsWith(`${name}/`)),
       output: {
-        // The lazy transports keep their names so a reader of dist sees what loads when; code they share with the
-        // entry goes in one chunk.
-        chunkFileNames: chunk => chunk.isDynamicEntry ? '[name].js' : 'shared.js',
+        // The lazy transports keep their names, so a reader of dist sees what loads when; the chunks of code they
+        // share are named for that, not for whichever module rolldown picks.
+        chunkFileNames: chunk => chunk.isDynamicEntry ? '[name].js' : 'shared-[hash].js',
       },
     },
+    // The app's bundler minifies; unminified, dist stays readable and keeps every `#__PURE__` annotation for it.
     minify: false,
     sourcemap: true,
   },

@@ -2,6 +2,7 @@ import type { EventStream } from './stream'
 import type { RawEvent, Transport, TransportFactory, TransportName } from './transports/types'
 import { backoffDelay } from './backoff'
 import { isRetryable, SseError } from './errors'
+import { Observers } from './observers'
 import { nativeTransport } from './transports/native'
 
 export type SseStatus = 'CONNECTING' | 'OPEN' | 'CLOSED'
@@ -106,7 +107,7 @@ export class Connection implements EventStream {
   transportName: TransportName | null = null
 
   readonly config: ConnectionConfig
-  private readonly observers = new Set<ConnectionObserver>()
+  private readonly observers = new Observers()
   private readonly events = new Set<string>()
   private transport: Transport | null = null
   /** Bumped on every attempt and on close: callbacks of an older attempt compare and drop themselves. */
@@ -126,8 +127,7 @@ export class Connection implements EventStream {
   }
 
   observe(observer: ConnectionObserver): () => void {
-    this.observers.add(observer)
-    return () => this.observers.delete(observer)
+    return this.observers.add(observer)
   }
 
   /** Receive a named event type from now on (on the open connection too). */
@@ -190,14 +190,14 @@ export class Connection implements EventStream {
         this.unauthorizedHandled = false
         this.armStallTimer()
         this.setStatus('OPEN')
-        for (const observer of this.observers) observer.open?.()
+        this.observers.open()
       },
       event: (event) => {
         if (!current())
           return
         this.lastEventId = event.id
         this.armStallTimer()
-        for (const observer of this.observers) observer.event?.(event)
+        this.observers.event(event)
       },
       id: (id) => {
         if (current())
@@ -309,7 +309,7 @@ export class Connection implements EventStream {
 
   private report(error: SseError): void {
     this.error = error
-    for (const observer of this.observers) observer.error?.(error)
+    this.observers.error(error)
     this.notify()
   }
 
@@ -319,6 +319,6 @@ export class Connection implements EventStream {
   }
 
   private notify(): void {
-    for (const observer of this.observers) observer.state?.()
+    this.observers.state()
   }
 }

@@ -4,6 +4,7 @@ import type { EventStream, SseRole } from './stream'
 import type { RawEvent, TransportName } from './transports/types'
 import { Connection } from './connection'
 import { SseError } from './errors'
+import { Observers } from './observers'
 
 interface WireError {
   type: SseErrorType
@@ -62,7 +63,7 @@ export class CrossTabStream implements EventStream {
 
   private readonly name: string
   private readonly config: ConnectionConfig
-  private readonly observers = new Set<ConnectionObserver>()
+  private readonly observers = new Observers()
   /** Named events this tab's subscribers want. */
   private readonly events = new Set<string>()
   /** Named events any tab asked for: the leader listens to all of them. */
@@ -87,8 +88,7 @@ export class CrossTabStream implements EventStream {
   }
 
   observe(observer: ConnectionObserver): () => void {
-    this.observers.add(observer)
-    return () => this.observers.delete(observer)
+    return this.observers.add(observer)
   }
 
   listen(type: string): void {
@@ -166,11 +166,11 @@ export class CrossTabStream implements EventStream {
       },
       open: () => {
         this.post({ kind: 'open' })
-        for (const observer of this.observers) observer.open?.()
+        this.observers.open()
       },
       error: (error) => {
         this.post({ kind: 'error', error: toWire(error) })
-        for (const observer of this.observers) observer.error?.(error)
+        this.observers.error(error)
       },
       state: () => {
         this.status = connection.status
@@ -216,15 +216,12 @@ export class CrossTabStream implements EventStream {
           this.deliver(message.event)
         break
       case 'open':
-        if (!this.connection) {
-          for (const observer of this.observers) observer.open?.()
-        }
+        if (!this.connection)
+          this.observers.open()
         break
       case 'error':
-        if (!this.connection) {
-          const error = fromWire(message.error)
-          for (const observer of this.observers) observer.error?.(error)
-        }
+        if (!this.connection)
+          this.observers.error(fromWire(message.error))
         break
       case 'state':
         if (!this.connection) {
@@ -250,7 +247,7 @@ export class CrossTabStream implements EventStream {
     this.recentIds.push(event.id)
     if (this.recentIds.length > RECENT_IDS)
       this.recentIds.shift()
-    for (const observer of this.observers) observer.event?.(event)
+    this.observers.event(event)
   }
 
   private wireState(): WireState {
@@ -267,6 +264,6 @@ export class CrossTabStream implements EventStream {
   }
 
   private notify(): void {
-    for (const observer of this.observers) observer.state?.()
+    this.observers.state()
   }
 }

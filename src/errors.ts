@@ -49,7 +49,7 @@ export function responseError(status: number, contentType: string | null): SseEr
     return new SseError('unauthorized', `The server answered ${status}: the request is not authorized.`, { status })
   if (status !== 200)
     return new SseError('http', `The server answered ${status}; an event stream needs 200.`, { status })
-  if (!contentType || !/^text\/event-stream\b/i.test(contentType.trim())) {
+  if (!contentType || !/^text\/event-stream\s*(?:;|$)/i.test(contentType.trim())) {
     return new SseError(
       'content-type',
       `The server answered with Content-Type "${contentType ?? ''}"; an event stream needs "text/event-stream".`,
@@ -57,4 +57,12 @@ export function responseError(status: number, contentType: string | null): SseEr
     )
   }
   return null
+}
+
+/** Reports an exception the way the browser reports one thrown in an event listener, without unwinding the caller. */
+export function reportLater(error: unknown): void {
+  if (typeof reportError === 'function')
+    reportError(error)
+  else
+    queueMicrotask(() => { throw error })
 }

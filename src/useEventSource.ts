@@ -21,7 +21,7 @@ export interface SseMessage<Data = string> {
 }
 
 /** A request body: a string is sent as it is, anything else as JSON. */
-export type SseBody = string | Record<string, unknown> | unknown[]
+export type SseBody = string | object
 
 /**
  * Data type per event type, for `on(type)`: `{ tick: Tick, alert: Alert }`. Defaults to `Data` for every type.
@@ -93,7 +93,10 @@ export interface UseEventSourceReturn<Data = string, Events extends SseEventMap 
   /** Final until `open()`: no reconnect, timers cleared. */
   close: () => void
   /** Listen to one event type without a reactive ref; returns `off()`. */
-  on: <Type extends keyof Events & string>(type: Type, handler: (message: SseMessage<Events[Type]>) => void) => () => void
+  on: <Type extends (keyof Events & string) | 'message'>(
+    type: Type,
+    handler: (message: SseMessage<Type extends keyof Events ? Events[Type] : Data>) => void,
+  ) => () => void
 }
 
 export type UseEventSourceUrl = MaybeRefOrGetter<string | URL | null | undefined>

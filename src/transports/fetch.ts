@@ -6,10 +6,14 @@ import { resumeRequest } from './url'
 
 /** As the browser does for EventSource listeners: a throwing handler is reported, and the stream goes on. */
 function reportLater(error: unknown): void {
-  if (typeof reportError === 'function')
+  if (typeof reportError === 'function') {
     reportError(error)
-  else
-    setTimeout(() => { throw error })
+  }
+  else {
+    setTimeout(() => {
+      throw error
+    })
+  }
 }
 
 /**

@@ -10,7 +10,7 @@ import { withLastEventId } from './url'
  */
 const NO_HEARTBEAT = 18_000_000
 
-const LINE_END = /[\r\n]/g
+const DIGITS = /^\d+$/
 
 /** What the polyfill calls on its `Transport` once headers have arrived; it parses text only after this. */
 type OnStart = (status: number, statusText: string, contentType: string, headers: Headers) => void
@@ -38,6 +38,8 @@ class PolyfillFeed {
   private blockId: string | undefined
   private blockLength = 0
   private output = ''
+  /** Its own: a global pattern keeps its position in `lastIndex`. */
+  private readonly lineEnd = /[\r\n]/g
 
   constructor(
     private readonly forward: (text: string) => void,
@@ -53,8 +55,8 @@ class PolyfillFeed {
       if (text.charCodeAt(0) === 10)
         start = 1
     }
-    LINE_END.lastIndex = start
-    for (let match = LINE_END.exec(text); match; match = LINE_END.exec(text)) {
+    this.lineEnd.lastIndex = start
+    for (let match = this.lineEnd.exec(text); match; match = this.lineEnd.exec(text)) {
       let end = match.index
       const line = this.pending.length > 0 ? this.pending.join('') + text.slice(start, end) : text.slice(start, end)
       this.pending.length = 0
@@ -66,7 +68,7 @@ class PolyfillFeed {
           end++
       }
       start = end + 1
-      LINE_END.lastIndex = start
+      this.lineEnd.lastIndex = start
       this.line(line)
       if (this.stopped())
         return
@@ -122,7 +124,7 @@ class PolyfillFeed {
         this.output += `${line}\n`
         break
       case 'retry':
-        if (/^\d+$/.test(value)) {
+        if (DIGITS.test(value)) {
           this.flush()
           if (!this.stopped())
             this.callbacks.retry(Number(value))

@@ -16,12 +16,14 @@ export function withLastEventId(url: string, lastEventId: string): string {
   return `${path}?${kept.join('&')}${hash === -1 ? '' : url.slice(hash)}`
 }
 
+const EDGE_WHITESPACE = /^[\t ]|[\t ]$/
+
 /**
  * Whether `fetch()` sends this header value byte for byte: it throws on characters beyond Latin-1 and on NUL, CR and
  * LF, and HTTP trims spaces and tabs at either end, so the server would see another id.
  */
 function headerSafe(value: string): boolean {
-  if (/^[\t ]|[\t ]$/.test(value))
+  if (EDGE_WHITESPACE.test(value))
     return false
   for (let index = 0; index < value.length; index++) {
     const code = value.charCodeAt(index)

@@ -37,7 +37,7 @@ describe('createSse and ssePlugin', () => {
       json: true,
     })
     expectTypeOf(plugin).toEqualTypeOf<SsePlugin>()
-    expectTypeOf(plugin.options).toEqualTypeOf<Readonly<SseOptions>>()
+    expectTypeOf(plugin.options).toEqualTypeOf<SseOptions>()
     createApp({}).use(plugin)
   })
 

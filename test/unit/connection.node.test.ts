@@ -234,6 +234,28 @@ describe('Connection', () => {
   })
 })
 
+describe('Connection fan-out', () => {
+  it('an exception in one subscriber is reported and the others still receive', async () => {
+    const reportError = vi.fn()
+    vi.stubGlobal('reportError', reportError)
+    const { connection, last } = setup()
+    const received: string[] = []
+    const failure = new Error('subscriber bug')
+    connection.observe({ event: () => { throw failure } })
+    connection.observe({ event: event => received.push(event.data) })
+    connection.open()
+    await vi.advanceTimersByTimeAsync(0)
+    last().callbacks.open()
+    last().callbacks.event({ type: 'message', data: 'a', id: '1' })
+    last().callbacks.event({ type: 'message', data: 'b', id: '2' })
+    expect(received).toEqual(['a', 'b'])
+    expect(reportError).toHaveBeenCalledTimes(2)
+    expect(reportError).toHaveBeenCalledWith(failure)
+    expect(connection.status).toBe('OPEN')
+    vi.unstubAllGlobals()
+  })
+})
+
 describe('pickTransport', () => {
   it('auto: native, polyfill for headers, fetch for a body or another method', () => {
     vi.stubGlobal('EventSource', class {})

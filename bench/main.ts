@@ -1,0 +1,157 @@
+// `npm run bench`: builds the bench page, serves it with the real SSE test server, drives Chromium through every
+// case and writes bench/RESULTS.md. Options: --runs N (default 5), --only fanout,size,… , --out path.
+
+import type { BenchCase, BenchContext, CaseReport } from './lib/context'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { dirname, join, relative } from 'node:path'
+import process from 'node:process'
+import { parseArgs } from 'node:util'
+import { chromium } from 'playwright'
+import { chromiumArgs, findChromium } from '../vite.config'
+import { fanoutCase } from './cases/fanout'
+import { memoryCase } from './cases/memory'
+import { resumeCase } from './cases/resume'
+import { sizeCase } from './cases/size'
+import { throughputCase } from './cases/throughput'
+import { table } from './lib/markdown'
+import { paths } from './lib/paths'
+import { buildPage, startServer } from './lib/server'
+import { pageRunner } from './lib/session'
+
+/** In report order. A new comparison (e.g. cross-tab fan-out) is one more entry. */
+const cases: BenchCase[] = [fanoutCase, throughputCase, sizeCase, memoryCase, resumeCase]
+
+function options(argv: string[]): { runs: number, only: string[] | null, out: string } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      runs: { type: 'string', default: '5' },
+      only: { type: 'string' },
+      out: { type: 'string', default: paths.results },
+    },
+  })
+  const runs = Number(values.runs)
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error(`[bench] --runs must be a positive integer, got '${values.runs}'.`)
+  const only = values.only ? values.only.split(',').map(id => id.trim()).filter(Boolean) : null
+  const unknown = only?.filter(id => !cases.some(entry => entry.id === id)) ?? []
+  if (unknown.length > 0)
+    throw new Error(`[bench] Unknown case ${unknown.join(', ')}; the cases are ${cases.map(entry => entry.id).join(', ')}.`)
+  return { runs, only, out: values.out }
+}
+
+function version(pkg: string): string {
+  const json = JSON.parse(readFileSync(join(paths.root, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }
+  return json.version
+}
+
+function gitState(): string {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: paths.root, encoding: 'utf8' }).trim()
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: paths.root, encoding: 'utf8' }).trim()
+    return `${commit}${dirty ? ' + uncommitted changes in src/' : ''}`
+  }
+  catch {
+    return 'unknown (not a git checkout)'
+  }
+}
+
+let tagCount = 0
+
+/** The bench is a command-line tool: its progress and summary go to stdout. */
+function print(line: string): void {
+  process.stdout.write(`${line}\n`)
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const { runs, only, out } = options(argv)
+  const startedAt = Date.now()
+  const log = (line: string) => print(`[bench ${((Date.now() - startedAt) / 1000).toFixed(0).padStart(3)} s] ${line}`)
+  const executablePath = findChromium()
+  if (!executablePath)
+    throw new Error('[bench] Chromium was not found: install it (`apt-get install -y chromium`) or set CHROME_PATH.')
+
+  log('building the bench page (production build)')
+  await buildPage()
+  const server = await startServer()
+  const browser = await chromium.launch({ executablePath, args: chromiumArgs, headless: true })
+  log(`serving ${server.origin}; ${browser.version()}`)
+  const ctx: BenchContext = {
+    runs,
+    origin: server.origin,
+    browser,
+    ...pageRunner(browser, server.origin),
+    connections: server.connections,
+    async openAfter(tag, timeoutMs) {
+      const deadline = Date.now() + timeoutMs
+      for (;;) {
+        const open = (await server.connections(tag)).filter(record => record.open).length
+        if (open === 0 || Date.now() >= deadline)
+          return open
+        await new Promise(resolve => setTimeout(resolve, 50))
+      }
+    },
+    tag: prefix => `bench-${prefix}-${startedAt.toString(36)}-${++tagCount}`,
+    log,
+  }
+
+  const reports: { entry: BenchCase, report: CaseReport }[] = []
+  try {
+    for (const entry of cases) {
+      if (only && !only.includes(entry.id))
+        continue
+      log(`${entry.title}…`)
+      const caseStart = Date.now()
+      const report = await entry.run(ctx)
+      reports.push({ entry, report })
+      log(`${entry.title}: done in ${((Date.now() - caseStart) / 1000).toFixed(0)} s`)
+      for (const line of report.summary) print(`    ${line}`)
+    }
+  }
+  finally {
+    await browser.close()
+    await server.close()
+  }
+
+  const seconds = (Date.now() - startedAt) / 1000
+  const targets = reports.flatMap(({ report }) => report.targets)
+  const markdown = [
+    '# vue-event-source benchmarks',
+    '',
+    `Generated by \`npm run bench\` (bench/main.ts) on ${new Date(startedAt).toISOString()} in ${seconds.toFixed(0)} s. `
+    + 'Do not edit by hand: run it again.',
+    '',
+    'Everything runs in headless Chromium against the real SSE test server (test/server/routes.ts), mounted into '
+    + '`vite preview` of a production build of bench/page/, so page and streams share one origin over HTTP/1.1 as in '
+    + `the browser tests. Every comparison is interleaved: each of the ${runs} runs goes through all subjects `
+    + '(in a rotated order, each in a fresh browser context), so ratios are taken within a run. Figures are '
+    + '**median (min–max)** over the runs; ratios are the median of the per-run ratios.',
+    '',
+    table(['environment', ''], [
+      ['library source', gitState()],
+      ['browser', `Chromium ${browser.version()}, headless, ${chromiumArgs.join(' ')}`],
+      ['machine', `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB`],
+      ['runtime', `Node ${process.version}, vite ${version('vite')}, vue ${version('vue')}, @vueuse/core ${version('@vueuse/core')}, `
+      + `event-source-polyfill ${version('event-source-polyfill')}, eventsource-parser ${version('eventsource-parser')}`],
+      ['runs', String(runs)],
+    ]),
+    '',
+    '## Targets',
+    '',
+    table(['target', 'met', 'measured'], targets.map(target => [
+      target.target,
+      target.met === null ? 'n/a' : target.met ? '**yes**' : '**no**',
+      target.measured,
+    ])),
+    '',
+    ...reports.map(({ report }) => report.markdown.trimEnd()).flatMap(section => [section, '']),
+  ].join('\n')
+  mkdirSync(dirname(out), { recursive: true })
+  writeFileSync(out, markdown)
+
+  print('\nTargets:')
+  for (const target of targets) print(`  ${target.met === null ? 'n/a' : target.met ? 'MET ' : 'MISS'}  ${target.target}: ${target.measured}`)
+  log(`wrote ${relative(process.cwd(), out)}`)
+}

@@ -1,0 +1,106 @@
+import { execFile } from 'node:child_process'
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const run = promisify(execFile)
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const vite = join(root, 'node_modules/vite/bin/vite.js')
+
+const STATIC_IMPORT = /^import\s[^;]*?from\s*"([^"]+)"/gm
+
+let dist = ''
+
+/**
+ * Runs in a child Node, as an SSR server would: no `window` nor `document` (so anything but a `typeof` check on them
+ * throws a ReferenceError), and `fetch`, `EventSource` and `XMLHttpRequest` replaced by recorders, so that a connection
+ * attempt shows instead of failing quietly.
+ */
+const serverSide = `
+const attempts = []
+globalThis.fetch = async (url) => { attempts.push('fetch ' + url); throw new Error('no network on the server') }
+globalThis.EventSource = class { constructor(url) { attempts.push('EventSource ' + url) } close() {} }
+globalThis.XMLHttpRequest = class { constructor() { attempts.push('XMLHttpRequest') } }
+const { effectScope } = await import('vue')
+const lib = await import(process.env.ENTRY)
+const scope = effectScope()
+const sse = scope.run(() => lib.useEventSource('https://api.example.com/sse', { events: ['tick'], token: 'secret' }))
+const before = sse.status.value
+sse.open()
+await new Promise(resolve => setTimeout(resolve, 100))
+const after = sse.status.value
+scope.stop()
+console.log(JSON.stringify({
+  exports: Object.keys(lib).sort(),
+  before,
+  after,
+  attempts,
+  globals: ['window', 'document'].filter(name => name in globalThis),
+}))
+`
+
+/** The build writes to a directory of its own, so this test never races a build of dist/ in another test or shell. */
+beforeAll(async () => {
+  // Under the repo's node_modules, so that the bundle's imports of vue and @vueuse/core resolve as in an app.
+  const cache = join(root, 'node_modules/.cache')
+  await mkdir(cache, { recursive: true })
+  dist = await mkdtemp(join(cache, 'vue-event-source-import-'))
+  await run(process.execPath, [vite, 'build', '--config', 'vite.build.config.ts', '--outDir', dist, '--logLevel', 'warn'], { cwd: root })
+}, 120_000)
+
+afterAll(async () => {
+  if (dist)
+    await rm(dist, { recursive: true, force: true })
+})
+
+describe('the built package', () => {
+  it('imports in Node without a DOM and connects to nothing on the server', async () => {
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', serverSide], {
+      cwd: dist,
+      env: { ...process.env, ENTRY: pathToFileURL(join(dist, 'index.js')).href },
+    })
+    const result = JSON.parse(stdout)
+    expect(result.exports).toEqual(['SseError', 'backoffDelay', 'createSse', 'ssePlugin', 'useEventSource', 'useSseStore'])
+    expect(result.before).toBe('CLOSED')
+    expect(result.after).toBe('CLOSED')
+    expect(result.attempts).toEqual([])
+    expect(result.globals).toEqual([])
+  })
+
+  it('keeps the polyfill and the fetch transport out of the entry, in chunks loaded with import()', async () => {
+    // What an app loads on importing the package: the entry and, transitively, its static imports.
+    const loaded = new Map<string, string[]>()
+    const pending = ['./index.js']
+    for (let chunk = pending.pop(); chunk; chunk = pending.pop()) {
+      if (loaded.has(chunk))
+        continue
+      const code = await readFile(join(dist, chunk), 'utf8')
+      const imports = Array.from(code.matchAll(STATIC_IMPORT), match => match[1]!)
+      loaded.set(chunk, imports)
+      pending.push(...imports.filter(path => path.startsWith('./')))
+    }
+    const packages = [...loaded.values()].flat().filter(path => !path.startsWith('./'))
+    expect(new Set(packages)).toEqual(new Set(['vue', '@vueuse/core']))
+    expect([...loaded.keys()]).not.toContain('./polyfill.js')
+    expect([...loaded.keys()]).not.toContain('./fetch.js')
+
+    const entry = await readFile(join(dist, 'index.js'), 'utf8')
+    expect(entry).toContain('import("./polyfill.js")')
+    expect(entry).toContain('import("./fetch.js")')
+    expect(await readFile(join(dist, 'polyfill.js'), 'utf8')).toMatch(/from "event-source-polyfill"/)
+    expect(await readFile(join(dist, 'fetch.js'), 'utf8')).toMatch(/from "eventsource-parser"/)
+  })
+
+  it('leaves process.env.NODE_ENV and the pure annotations to the app\'s bundler', async () => {
+    const count = (code: string) => code.split('#__PURE__').length - 1
+    const read = async (dir: string, ext: string) => {
+      const names = (await readdir(dir, { recursive: true })).filter(name => name.endsWith(ext))
+      return Promise.all(names.map(name => readFile(join(dir, name), 'utf8')))
+    }
+    const built = await read(dist, '.js')
+    expect(built.some(code => code.includes('process.env.NODE_ENV'))).toBe(true)
+    expect(count(built.join('\n'))).toBe(count((await read(join(root, 'src'), '.ts')).join('\n')))
+  })
+})

@@ -1,0 +1,164 @@
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import { tmpdir } from 'node:os'
+import { extname, join, normalize } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { chromium } from 'playwright'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromiumArgs, findChromium } from '../../vite.config'
+
+const run = promisify(execFile)
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const versionIn = (name: string): string => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version
+
+/** A string of event-source-polyfill's own that survives minification. */
+const POLYFILL_CODE = 'No activity within '
+const ASSET = /(?:src|href)="\/(assets\/[^"]+\.js)"/g
+
+/** Without the test runner's variables: `NODE_ENV=test` would make npm and Vite behave unlike a user's shell. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) =>
+    name !== 'NODE_ENV' && name !== 'TEST' && !name.startsWith('VITEST') && !name.startsWith('npm_'),
+  ))
+}
+
+/** A user's app: it imports the package by name and uses the browser's EventSource only. */
+const app = {
+  'index.html': '<!doctype html>\n<div id="app"></div>\n<script type="module" src="/main.js"></script>\n',
+  'main.js': `import { createApp, defineComponent, h } from 'vue'
+import { SseError, useEventSource } from 'vue-event-source'
+
+const App = defineComponent({
+  setup() {
+    const { status, data, error } = useEventSource('/sse', ['tick'], { json: true })
+    return () => h('main', [
+      h('p', { id: 'status' }, status.value),
+      h('p', { id: 'data' }, data.value ? 'tick ' + data.value.n : ''),
+      h('p', { id: 'error' }, error.value instanceof SseError ? error.value.type : ''),
+    ])
+  },
+})
+
+createApp(App).mount('#app')
+`,
+}
+
+const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript' }
+
+/** The built app plus an SSE route on the same origin; records every path the browser asks for. */
+function serve(dir: string, requested: string[]): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname
+    requested.push(path)
+    if (path === '/sse') {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' })
+      let n = 0
+      const timer = setInterval(() => res.write(`id: ${++n}\nevent: tick\ndata: {"n":${n}}\n\n`), 50)
+      req.on('close', () => clearInterval(timer))
+      return
+    }
+    const file = join(dir, normalize(path === '/' ? '/index.html' : path))
+    readFile(file).then(
+      (body) => {
+        res.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream' })
+        res.end(body)
+      },
+      () => {
+        res.writeHead(404)
+        res.end()
+      },
+    )
+  })
+  return new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve(server)))
+}
+
+let scratch = ''
+let packed: string[] = []
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'vue-event-source-pack-'))
+  const env = cleanEnv()
+  await run('npm', ['run', 'build'], { cwd: root, env })
+  const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], { cwd: root, env })
+  const [pack] = JSON.parse(stdout) as [{ filename: string, files: { path: string }[] }]
+  packed = pack.files.map(file => file.path)
+
+  await writeFile(join(scratch, 'package.json'), JSON.stringify({
+    name: 'scratch-app',
+    private: true,
+    type: 'module',
+    dependencies: { 'vue': versionIn('vue'), 'vue-event-source': `file:./${pack.filename}` },
+    devDependencies: { vite: versionIn('vite') },
+  }, null, 2))
+  for (const [name, content] of Object.entries(app))
+    await writeFile(join(scratch, name), content)
+  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: scratch, env })
+  await run(process.execPath, [join(scratch, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: scratch, env })
+}, 300_000)
+
+afterAll(async () => {
+  if (scratch)
+    await rm(scratch, { recursive: true, force: true })
+})
+
+describe('the npm package in a Vite app', () => {
+  it('ships dist/ and the package files only', () => {
+    const extra = packed.filter(path => !path.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(path))
+    expect(extra).toEqual([])
+    expect(packed).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'package.json', 'README.md', 'LICENSE']))
+  })
+
+  it('builds an app that uses the native EventSource without event-source-polyfill in what the page loads', async () => {
+    const out = join(scratch, 'dist')
+    const html = await readFile(join(out, 'index.html'), 'utf8')
+    // The entry and its modulepreloads: everything the page loads before any import().
+    const eager = Array.from(html.matchAll(ASSET), match => match[1]!)
+    expect(eager.length).toBeGreaterThan(0)
+    for (const file of eager)
+      expect(await readFile(join(out, file), 'utf8'), file).not.toContain(POLYFILL_CODE)
+
+    // The polyfill is still in the build, in a chunk of its own that only a stream with headers loads.
+    const lazy = (await readdir(join(out, 'assets'))).filter(file => file.endsWith('.js') && !eager.includes(`assets/${file}`))
+    const withPolyfill = []
+    for (const file of lazy) {
+      if ((await readFile(join(out, 'assets', file), 'utf8')).includes(POLYFILL_CODE))
+        withPolyfill.push(file)
+    }
+    expect(withPolyfill).toHaveLength(1)
+  })
+
+  it('streams into the page in Chromium, loading no transport chunk', async () => {
+    const executablePath = findChromium()
+    if (!executablePath)
+      throw new Error('[vue-event-source] This test needs Chromium: `apt-get install -y chromium`, or set CHROME_PATH.')
+    const requested: string[] = []
+    const server = await serve(join(scratch, 'dist'), requested)
+    const browser = await chromium.launch({ executablePath, args: chromiumArgs, headless: true })
+    try {
+      const page = await browser.newPage()
+      const pageErrors: string[] = []
+      page.on('pageerror', error => pageErrors.push(error.message))
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)
+      await page.waitForFunction(() => Number(document.querySelector('#data')?.textContent?.split(' ')[1]) >= 3, undefined, { timeout: 30_000 })
+      expect(await page.textContent('#status')).toBe('OPEN')
+      expect(await page.textContent('#error')).toBe('')
+      expect(pageErrors).toEqual([])
+
+      const html = await readFile(join(scratch, 'dist/index.html'), 'utf8')
+      const scripts = requested.filter(path => path.endsWith('.js'))
+      expect(scripts.length).toBeGreaterThan(0)
+      for (const path of scripts)
+        expect(html, `${path} was loaded though the page does not ask for it`).toContain(`"${path}"`)
+    }
+    finally {
+      await browser.close()
+      server.closeAllConnections()
+      server.close()
+    }
+  }, 180_000)
+})
