@@ -20,4 +20,13 @@ export default antfu({
   rules: {
     'node/prefer-global/process': ['error', 'always'],
   },
+}, {
+  // Tests, servers, benchmarks and config run in Node: its globals are fine there, and a regex in a test helper
+  // is not a hot path.
+  files: ['test/**', 'bench/**', 'playground/server/**', 'vite*.ts', 'scripts/**'],
+  rules: {
+    'node/prefer-global/buffer': 'off',
+    'node/prefer-global/process': 'off',
+    'e18e/prefer-static-regex': 'off',
+  },
 })

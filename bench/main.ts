@@ -10,6 +10,7 @@ import process from 'node:process'
 import { parseArgs } from 'node:util'
 import { chromium } from 'playwright'
 import { chromiumArgs, findChromium } from '../vite.config'
+import { crossTabCase } from './cases/crosstab'
 import { fanoutCase } from './cases/fanout'
 import { memoryCase } from './cases/memory'
 import { resumeCase } from './cases/resume'
@@ -21,7 +22,7 @@ import { buildPage, startServer } from './lib/server'
 import { pageRunner } from './lib/session'
 
 /** In report order. A new comparison (e.g. cross-tab fan-out) is one more entry. */
-const cases: BenchCase[] = [fanoutCase, throughputCase, sizeCase, memoryCase, resumeCase]
+const cases: BenchCase[] = [fanoutCase, throughputCase, sizeCase, memoryCase, resumeCase, crossTabCase]
 
 function options(argv: string[]): { runs: number, only: string[] | null, out: string } {
   const { values } = parseArgs({

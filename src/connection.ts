@@ -114,6 +114,7 @@ export class Connection implements EventStream {
   private generation = 0
   private retryTimer: ReturnType<typeof setTimeout> | undefined
   private stallTimer: ReturnType<typeof setTimeout> | undefined
+  private lastActivity = 0
   private serverRetry: number | undefined
   private unauthorizedHandled = false
 
@@ -196,7 +197,7 @@ export class Connection implements EventStream {
         if (!current())
           return
         this.lastEventId = event.id
-        this.armStallTimer()
+        this.touch()
         this.observers.event(event)
       },
       id: (id) => {
@@ -209,7 +210,7 @@ export class Connection implements EventStream {
       },
       activity: () => {
         if (current())
-          this.armStallTimer()
+          this.touch()
       },
       end: (reason) => {
         if (!current())
@@ -277,16 +278,29 @@ export class Connection implements EventStream {
     this.retryTimer = setTimeout(() => void this.connect(), delay)
   }
 
+  /** Marks activity: on every event and chunk, so it only stores a time; the timer re-arms itself. */
+  private touch(): void {
+    this.lastActivity = Date.now()
+  }
+
+  /** Watches for `heartbeatTimeout` ms without activity while open. */
   private armStallTimer(): void {
     const timeout = this.config.heartbeatTimeout
     if (!(timeout > 0))
       return
-    clearTimeout(this.stallTimer)
+    this.touch()
     const generation = this.generation
-    this.stallTimer = setTimeout(() => {
-      if (generation === this.generation)
+    const check = () => {
+      if (generation !== this.generation)
+        return
+      const idle = Date.now() - this.lastActivity
+      if (idle < timeout)
+        this.stallTimer = setTimeout(check, timeout - idle)
+      else
         this.retryLater(new SseError('stalled', `Nothing arrived for ${timeout} ms; reconnecting.`))
-    }, timeout)
+    }
+    clearTimeout(this.stallTimer)
+    this.stallTimer = setTimeout(check, timeout)
   }
 
   /** Ends the current attempt and its timers; returns the new generation. */

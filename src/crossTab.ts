@@ -20,17 +20,17 @@ interface WireState {
 }
 
 /** What tabs say to each other about one stream. Never a token or a header: the leader connects with its own. */
-type WireMessage =
-  | { kind: 'event', event: RawEvent }
-  | { kind: 'state', state: WireState }
-  | { kind: 'open' }
-  | { kind: 'error', error: WireError }
+type WireMessage
+  = | { kind: 'event', event: RawEvent }
+    | { kind: 'state', state: WireState }
+    | { kind: 'open' }
+    | { kind: 'error', error: WireError }
   /** A tab joins (or re-announces after a leader change) with the named events it needs. */
-  | { kind: 'hello', events: string[] }
-  | { kind: 'leader', lastEventId: string }
-  | { kind: 'resign' }
+    | { kind: 'hello', events: string[] }
+    | { kind: 'leader', lastEventId: string }
+    | { kind: 'resign' }
   /** A follower asks the leader to connect again (`reconnectAll()`, `open()`). */
-  | { kind: 'reopen' }
+    | { kind: 'reopen' }
 
 /** Ids kept per tab to drop what a new leader replays that this tab already had. */
 const RECENT_IDS = 256
@@ -39,8 +39,14 @@ export function crossTabSupported(): boolean {
   return typeof BroadcastChannel === 'function' && typeof navigator !== 'undefined' && !!navigator.locks
 }
 
+/** SseError adds the prefix again on the other side. */
+const PREFIX = /^\[vue-event-source\] /
+
 function toWire(error: SseError): WireError {
-  return { type: error.type, message: error.message.replace(/^\[vue-event-source\] /, ''), ...(error.status === undefined ? {} : { status: error.status }) }
+  const wire: WireError = { type: error.type, message: error.message.replace(PREFIX, '') }
+  if (error.status !== undefined)
+    wire.status = error.status
+  return wire
 }
 
 function fromWire(error: WireError): SseError {

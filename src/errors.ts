@@ -9,15 +9,15 @@
  * - `retries-exhausted`: `autoReconnect.retries` reconnects failed in a row
  * - `config`: the options ask for something the chosen transport cannot do
  */
-export type SseErrorType =
-  | 'network'
-  | 'http'
-  | 'content-type'
-  | 'unauthorized'
-  | 'parse'
-  | 'stalled'
-  | 'retries-exhausted'
-  | 'config'
+export type SseErrorType
+  = | 'network'
+    | 'http'
+    | 'content-type'
+    | 'unauthorized'
+    | 'parse'
+    | 'stalled'
+    | 'retries-exhausted'
+    | 'config'
 
 export interface SseErrorOptions {
   /** HTTP status, where the transport can see it. */
@@ -43,13 +43,15 @@ export function isRetryable(error: SseError): boolean {
   return error.type === 'network' || error.type === 'stalled' || (error.type === 'http' && (error.status ?? 0) >= 500)
 }
 
+const EVENT_STREAM = /^text\/event-stream\s*(?:;|$)/i
+
 /** The error a transport reports for a response it cannot stream from. */
 export function responseError(status: number, contentType: string | null): SseError | null {
   if (status === 401 || status === 403)
     return new SseError('unauthorized', `The server answered ${status}: the request is not authorized.`, { status })
   if (status !== 200)
     return new SseError('http', `The server answered ${status}; an event stream needs 200.`, { status })
-  if (!contentType || !/^text\/event-stream\s*(?:;|$)/i.test(contentType.trim())) {
+  if (!contentType || !EVENT_STREAM.test(contentType.trim())) {
     return new SseError(
       'content-type',
       `The server answered with Content-Type "${contentType ?? ''}"; an event stream needs "text/event-stream".`,
@@ -61,8 +63,12 @@ export function responseError(status: number, contentType: string | null): SseEr
 
 /** Reports an exception the way the browser reports one thrown in an event listener, without unwinding the caller. */
 export function reportLater(error: unknown): void {
-  if (typeof reportError === 'function')
+  if (typeof reportError === 'function') {
     reportError(error)
-  else
-    queueMicrotask(() => { throw error })
+  }
+  else {
+    queueMicrotask(() => {
+      throw error
+    })
+  }
 }

@@ -3,12 +3,14 @@ import { toValue } from 'vue'
 import { DEV, isClient } from './env'
 
 const ABSOLUTE = /^[a-z][a-z\d+\-.]*:/i
+const TRAILING_SLASHES = /\/+$/
+const LEADING_SLASHES = /^\/+/
 
 /** `baseURL` + a relative `url`, made absolute against the page where there is one. */
 export function resolveUrl(url: string | URL, baseURL?: string): string {
   let joined = String(url)
   if (baseURL && !ABSOLUTE.test(joined) && !joined.startsWith('//'))
-    joined = `${baseURL.replace(/\/+$/, '')}/${joined.replace(/^\/+/, '')}`
+    joined = `${baseURL.replace(TRAILING_SLASHES, '')}/${joined.replace(LEADING_SLASHES, '')}`
   return isClient ? new URL(joined, window.location.href).href : joined
 }
 

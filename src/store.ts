@@ -84,7 +84,12 @@ export function createSseStore(): SseStoreInternal {
         info.transport = connection.transportName
         info.role = connection.role
       }
-      const stopObserving = connection.observe({ state: sync, event: (event) => { info.lastEventId = event.id } })
+      const stopObserving = connection.observe({
+        state: sync,
+        event: (event) => {
+          info.lastEventId = event.id
+        },
+      })
       entry = { connection, info, lingerTimer: undefined, stopObserving }
       entries.set(key, entry)
       connections.push(info)
@@ -103,7 +108,7 @@ export function createSseStore(): SseStoreInternal {
         if (joined.info.subscribers > 0 || entries.get(key) !== joined)
           return
         clearTimeout(joined.lingerTimer)
-        joined.lingerTimer = setTimeout(() => remove(key, joined), linger)
+        joined.lingerTimer = setTimeout(remove, linger, key, joined)
       },
     }
   }

@@ -34,13 +34,13 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath, args: chromiumArgs, headless: true })
 }, 60_000)
 
+afterEach(async () => {
+  await context?.close()
+})
+
 afterAll(async () => {
   await browser?.close()
   await server?.close()
-})
-
-afterEach(async () => {
-  await context?.close()
 })
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
@@ -80,7 +80,7 @@ function expectConsecutive(ids: string[]): void {
   expect(numbers).toEqual(numbers.map((_, i) => first + i))
 }
 
-describe('crossTab: one connection per stream for the whole browser', () => {
+describe('crossTab: one connection per stream for the whole browser', { timeout: 60_000 }, () => {
   it('3 tabs x 5 components: 1 connection, all 15 receive every message, other requests still go through', async () => {
     context = await browser.newContext()
     const tag = `ct-${Date.now()}-a`

@@ -37,7 +37,8 @@ async function readUntil(response: Response, done: (text: string) => boolean): P
   let text = ''
   while (!done(text)) {
     const { done: ended, value } = await reader.read()
-    if (ended) break
+    if (ended)
+      break
     text += value
   }
   await reader.cancel()
@@ -60,7 +61,7 @@ describe('fixtures, checked against the native EventSource', () => {
   }
 })
 
-describe('SSE test routes', () => {
+describe('sSE test routes', () => {
   it('counter resumes after the lastEventId query parameter and names events', async () => {
     const tag = uniqueTag()
     const source = openSource(`/sse/counter?lastEventId=5&count=8&interval=10&event=count&tag=${tag}`)
@@ -142,7 +143,7 @@ describe('SSE test routes', () => {
     const body = JSON.stringify({ prompt: 'stream me' })
     const response = await fetch(`/sse/chat?interval=5&tag=${tag}`, { method: 'POST', body, headers: { 'Content-Type': 'application/json' } })
     const text = await response.text()
-    const tokens = [...text.matchAll(/^event: token\ndata: (.*)$/gm)].map(match => (JSON.parse(match[1]!) as { text: string }).text)
+    const tokens = Array.from(text.matchAll(/^event: token\ndata: (.*)$/gm), match => (JSON.parse(match[1]!) as { text: string }).text)
     expect(tokens).toEqual(['You', ' said:', ' stream', ' me'])
     expect(text).toContain('event: done\n')
     const [record] = await serverConnections(tag)

@@ -24,25 +24,28 @@ async function readBytes(response: Response, stopAt = Infinity): Promise<{ bytes
   try {
     while (length < stopAt) {
       const { done, value } = await reader.read()
-      if (done) break
+      if (done)
+        break
       parts.push(value)
       length += value.length
     }
-  } catch {
+  }
+  catch {
     broken = true
-  } finally {
+  }
+  finally {
     await reader.cancel().catch(() => {})
   }
   return { bytes: Buffer.concat(parts), broken }
 }
 
 function idsIn(text: string): string[] {
-  return [...text.matchAll(/^id: (.*)$/gm)].map(match => match[1] ?? '')
+  return Array.from(text.matchAll(/^id: (.*)$/gm), match => match[1] ?? '')
 }
 
 const recordsFor = (tag: string) => started.server.connections.filter(record => record.tag === tag)
 
-describe('SSE test server over node:http', () => {
+describe('sSE test server over node:http', () => {
   it('streams a counter and records the request', async () => {
     const response = await fetch(`${started.origin}/sse/counter?count=3&interval=0&end=1&tag=counter`, {
       headers: { 'X-Test': 'yes', 'Last-Event-ID': '1' },
@@ -77,7 +80,8 @@ describe('SSE test server over node:http', () => {
       expect(text.startsWith(':ok\n\nretry: 10\n\n')).toBe(true)
       received.push(...idsIn(text))
       lastEventId = received.at(-1)
-      if (!broken) break
+      if (!broken)
+        break
     }
     expect(received).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'])
     expect(recordsFor('drop').map(record => record.lastEventId)).toEqual([null, '4', '8'])
@@ -125,7 +129,7 @@ describe('SSE test server over node:http', () => {
     const body = JSON.stringify({ prompt: 'hi there' })
     const response = await fetch(`${started.origin}/sse/chat?interval=1&tag=chat`, { method: 'POST', body })
     const text = await response.text()
-    const tokens = [...text.matchAll(/^event: token\ndata: (.*)$/gm)].map(match => (JSON.parse(match[1]!) as { text: string }).text)
+    const tokens = Array.from(text.matchAll(/^event: token\ndata: (.*)$/gm), match => (JSON.parse(match[1]!) as { text: string }).text)
     expect(tokens.join('')).toBe('You said: hi there')
     expect(tokens).toHaveLength(4)
     expect(text).toMatch(/event: done\ndata: \{"text":"You said: hi there"\}\n\n$/)

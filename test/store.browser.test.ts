@@ -28,7 +28,7 @@ describe('shared: true', () => {
   it('10 components share one connection that closes when the last one leaves', async () => {
     const tag = uniqueTag()
     const url = `/sse/counter?interval=30&tag=${tag}`
-    const received = Array.from({ length: 10 }, () => [] as string[])
+    const received = Array.from({ length: 10 }, (): string[] => [])
     const count = ref(10)
     let store!: ReturnType<typeof useSseStore>
     const Listener = defineComponent({

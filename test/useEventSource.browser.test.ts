@@ -3,8 +3,8 @@ import { mount } from '@vue/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import { defineComponent, effectScope, h, nextTick, ref, watch } from 'vue'
 import { SseError, useEventSource } from '../src'
-import { fixtures } from './server/fixtures'
 import { serverConnections, uniqueTag, waitFor } from './server/client'
+import { fixtures } from './server/fixtures'
 
 const scopes: ReturnType<typeof effectScope>[] = []
 
@@ -84,7 +84,12 @@ describe('useEventSource', () => {
   it('hands every message to a serializer with its event type', async () => {
     const seen: string[] = []
     const { result } = inScope(() => useEventSource(`/sse/events?interval=10&tag=${uniqueTag()}`, ['alert'], {
-      serializer: { read: (raw, type) => { seen.push(type); return `${type}:${raw}` } },
+      serializer: {
+        read: (raw, type) => {
+          seen.push(type)
+          return `${type}:${raw}`
+        },
+      },
     }))
     await waitFor(() => result.event.value === 'alert')
     expect(result.data.value).toMatch(/^alert:alert \d+$/)

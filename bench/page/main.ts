@@ -1,11 +1,12 @@
 // The page the runner drives: every scenario is a function on window.bench, called through page.evaluate().
 
+import { crossTab, crossTabTeardown, probe } from './crosstab'
 import { cycles, storeEntries } from './cycles'
 import { fanout, fanoutTeardown } from './fanout'
 import { resume } from './resume'
 import { throughput } from './throughput'
 
-const scenarios = { cycles, fanout, fanoutTeardown, resume, storeEntries, throughput }
+const scenarios = { crossTab, crossTabTeardown, cycles, fanout, fanoutTeardown, probe, resume, storeEntries, throughput }
 
 export type Scenarios = typeof scenarios
 

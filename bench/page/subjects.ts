@@ -13,7 +13,8 @@ export type { TransportName }
 export type Subject
   /** The transport with a bare listener: `EventSource`, `EventSourcePolyfill`, or `fetch` + eventsource-parser. */
   = | { kind: 'raw', transport: TransportName }
-    | { kind: 'lib', transport: TransportName, shared?: boolean }
+    /** `crossTab` (with `shared`): one connection for every tab of the origin, held by a leader tab. */
+    | { kind: 'lib', transport: TransportName, shared?: boolean, crossTab?: boolean }
     | { kind: 'vueuse' }
 
 export interface Hooks {
@@ -38,6 +39,7 @@ export function subscribe(subject: Subject, url: string, hooks: Hooks = {}): Sub
     const { data, status } = useEventSource(url, {
       transport: subject.transport,
       shared: subject.shared ?? false,
+      crossTab: subject.crossTab ?? false,
       autoReconnect: FAST_RECONNECT,
       onMessage: hooks.message && (message => hooks.message!(message.data)),
       onOpen: hooks.open,

@@ -19,7 +19,7 @@ declare global {
 const params = new URLSearchParams(window.location.search)
 const components = Number(params.get('components') ?? 5)
 const url = params.get('url') ?? '/sse/counter?interval=50'
-window.received = Array.from({ length: components }, () => [])
+window.received = Array.from({ length: components }, (): string[] => [])
 window.broadcast = []
 const post = BroadcastChannel.prototype.postMessage
 BroadcastChannel.prototype.postMessage = function (message: unknown) {

@@ -13,10 +13,12 @@ export interface ServerTarget {
 async function control(method: 'GET' | 'POST', path: string, params: Record<string, string | undefined>): Promise<unknown> {
   const query = new URLSearchParams()
   for (const [name, value] of Object.entries(params)) {
-    if (value !== undefined) query.set(name, value)
+    if (value !== undefined)
+      query.set(name, value)
   }
   const response = await fetch(`/__sse/${path}?${query}`, { method, cache: 'no-store' })
-  if (!response.ok) throw new Error(`${method} /__sse/${path} answered ${response.status}: ${await response.text()}`)
+  if (!response.ok)
+    throw new Error(`${method} /__sse/${path} answered ${response.status}: ${await response.text()}`)
   return response.json()
 }
 
@@ -70,12 +72,15 @@ export async function waitFor<T>(
   while (true) {
     try {
       const value = await probe()
-      if (value) return value as Truthy<T>
+      if (value)
+        return value as Truthy<T>
       last = { value }
-    } catch (error) {
+    }
+    catch (error) {
       last = { error }
     }
-    if (Date.now() >= deadline) break
+    if (Date.now() >= deadline)
+      break
     await new Promise(resolve => setTimeout(resolve, interval))
   }
   const detail = 'error' in last ? `last error: ${String(last.error)}` : `last value: ${describe(last.value)}`
@@ -87,7 +92,8 @@ export async function waitFor<T>(
 function describe(value: unknown): string {
   try {
     return JSON.stringify(value) ?? String(value)
-  } catch {
+  }
+  catch {
     return String(value)
   }
 }

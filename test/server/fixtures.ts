@@ -65,7 +65,12 @@ export const fixtures: Record<string, Fixture> = {
     description: 'One leading BOM is stripped by the decoder; a second one stays and spoils the first field name',
     chunks: splitAt(
       bytes([0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF], 'data: first\n\ndata: second\n\ndata: \uFEFFthird\n\n'),
-      2, 4, 8, 15, 27, 34,
+      2,
+      4,
+      8,
+      15,
+      27,
+      34,
     ),
     // '\uFEFFdata' is an unknown field, so the first block has no data and dispatches nothing.
     expected: [message('second'), message('\uFEFFthird')],
@@ -316,6 +321,7 @@ export const transportFixtures: Record<string, Fixture> = {
 /** The events a conforming EventSource dispatches for the named fixture. */
 export function expectedFor(name: string): ExpectedEvent[] {
   const fixture = fixtures[name]
-  if (!fixture) throw new Error(`Unknown SSE fixture '${name}'`)
+  if (!fixture)
+    throw new Error(`Unknown SSE fixture '${name}'`)
   return fixture.expected
 }

@@ -8,7 +8,7 @@ export interface StartedSseServer {
   /** Like 'http://127.0.0.1:41234'. */
   origin: string
   server: SseTestServer
-  close(): Promise<void>
+  close: () => Promise<void>
 }
 
 /**
@@ -17,16 +17,20 @@ export interface StartedSseServer {
  */
 function allowCors(req: IncomingMessage, res: ServerResponse): void {
   const { origin } = req.headers
-  if (!origin) return
+  if (!origin)
+    return
   res.setHeader('Access-Control-Allow-Origin', origin)
   res.setHeader('Access-Control-Allow-Credentials', 'true')
   res.setHeader('Access-Control-Expose-Headers', '*')
   res.setHeader('Vary', 'Origin')
-  if (req.method !== 'OPTIONS') return
+  if (req.method !== 'OPTIONS')
+    return
   const method = req.headers['access-control-request-method']
   const headers = req.headers['access-control-request-headers']
-  if (method) res.setHeader('Access-Control-Allow-Methods', method)
-  if (headers) res.setHeader('Access-Control-Allow-Headers', headers)
+  if (method)
+    res.setHeader('Access-Control-Allow-Methods', method)
+  if (headers)
+    res.setHeader('Access-Control-Allow-Headers', headers)
   // Without caching, every cross-origin request that needs a preflight shows one in the records.
   res.setHeader('Access-Control-Max-Age', '0')
 }

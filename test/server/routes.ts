@@ -24,15 +24,15 @@ export interface ConnectionRecord {
 
 export interface SseTestServer {
   /** Serves paths under /sse/ and hands everything else to `next` (404 without one). */
-  handle(req: IncomingMessage, res: ServerResponse, next?: () => void): void
+  handle: (req: IncomingMessage, res: ServerResponse, next?: () => void) => void
   connections: ConnectionRecord[]
   /**
    * Forgets the records with this tag, or all of them. Test files run in parallel against one
    * server, so a test should pass its own tag rather than wipe the others' records.
    */
-  reset(tag?: string): void
+  reset: (tag?: string) => void
   /** Destroys the open responses with this tag, or all of them, as a crash or a network cut would. */
-  closeAll(tag?: string): void
+  closeAll: (tag?: string) => void
 }
 
 /** Streams written as fast as possible go out in writes of about this many characters. */
@@ -82,7 +82,8 @@ class Exchange {
     this.res.flushHeaders()
     // Events are small writes spaced in time; Nagle would hold them back and merge them.
     this.req.socket.setNoDelay(true)
-    if (comment) this.write(':ok\n\n')
+    if (comment)
+      this.write(':ok\n\n')
   }
 
   write(chunk: string | Uint8Array, flushed?: () => void): boolean {
@@ -91,7 +92,8 @@ class Exchange {
 
   /** A timer that dispose() clears, so nothing runs for a client that has gone. */
   later(ms: number, run: () => void): void {
-    if (this.closed) return
+    if (this.closed)
+      return
     const timer = setTimeout(() => {
       this.timers.delete(timer)
       run()
@@ -102,7 +104,8 @@ class Exchange {
   /** For writers that outpace the client: resume once the socket has flushed its buffer. */
   afterDrain(run: () => void): void {
     this.res.once('drain', () => {
-      if (!this.closed) run()
+      if (!this.closed)
+        run()
     })
   }
 
@@ -114,7 +117,8 @@ class Exchange {
   /** Query parameters are parsed before the head is written, so that bad ones can still get a 400. */
   int(name: string, fallback: number, min = 0): number {
     const raw = this.url.searchParams.get(name)
-    if (raw === null || raw === '') return fallback
+    if (raw === null || raw === '')
+      return fallback
     if (!/^\d+$/.test(raw) || Number(raw) < min) {
       throw new BadRequest(`${name} must be an integer of at least ${min}, got '${raw}'`)
     }
@@ -124,7 +128,8 @@ class Exchange {
   /** One past a numeric Last-Event-ID (header or query), else `start`. */
   firstId(): number {
     const resumed = this.record.lastEventId
-    if (resumed !== null && /^\d+$/.test(resumed)) return Number(resumed) + 1
+    if (resumed !== null && /^\d+$/.test(resumed))
+      return Number(resumed) + 1
     return this.int('start', 1)
   }
 
@@ -139,7 +144,7 @@ interface Sequence {
   to: number
   /** Milliseconds between events; 0 writes them in batches as fast as the socket takes them. */
   interval: number
-  event(id: number): string
+  event: (id: number) => string
   /** Sent as a `retry` field before the first event. */
   retry?: number
   /** Destroys the socket after this many events of one connection, to force a reconnect. */
@@ -150,7 +155,8 @@ interface Sequence {
 
 function streamSequence(ex: Exchange, sequence: Sequence): void {
   ex.openStream()
-  if (sequence.retry !== undefined) ex.write(`retry: ${sequence.retry}\n\n`)
+  if (sequence.retry !== undefined)
+    ex.write(`retry: ${sequence.retry}\n\n`)
   let next = sequence.from
   let sent = 0
   const step = (): void => {
@@ -161,20 +167,26 @@ function streamSequence(ex: Exchange, sequence: Sequence): void {
       next += 1
       sent += 1
       drop = sequence.dropEvery !== undefined && sent % sequence.dropEvery === 0
-      if (sequence.interval > 0 || drop || batch.length >= BATCH_SIZE) break
+      if (sequence.interval > 0 || drop || batch.length >= BATCH_SIZE)
+        break
     }
     if (next > sequence.to) {
-      if (batch) ex.write(batch)
+      if (batch)
+        ex.write(batch)
       sequence.complete?.()
-    } else if (drop) {
+    }
+    else if (drop) {
       // Destroying before the batch is flushed would lose it, and the resume point with it.
       ex.write(batch, () => ex.res.destroy())
-    } else if (sequence.interval > 0) {
+    }
+    else if (sequence.interval > 0) {
       ex.write(batch)
       ex.later(sequence.interval, step)
-    } else if (ex.write(batch)) {
+    }
+    else if (ex.write(batch)) {
       ex.later(0, step)
-    } else {
+    }
+    else {
       ex.afterDrain(step)
     }
   }
@@ -237,9 +249,12 @@ function status(ex: Exchange): void {
   if (!/^\d{3}$/.test(ex.param ?? '') || code < 200 || code > 599) {
     throw new BadRequest(`status must be a code from 200 to 599, got '${ex.param}'`)
   }
-  if (code === 200) counter(ex)
-  else if (code === 204 || code === 304) ex.text(code, '')
-  else if (code >= 300 && code < 400) ex.text(code, '', { Location: `/sse/counter${ex.url.search}` })
+  if (code === 200)
+    counter(ex)
+  else if (code === 204 || code === 304)
+    ex.text(code, '')
+  else if (code >= 300 && code < 400)
+    ex.text(code, '', { Location: `/sse/counter${ex.url.search}` })
   else ex.text(code, `status ${code}`)
 }
 
@@ -270,7 +285,8 @@ function fixture(ex: Exchange): void {
   const send = (index: number): void => {
     const chunk = chosen.chunks[index]
     if (chunk === undefined) {
-      if (chosen.end) ex.res.end()
+      if (chosen.end)
+        ex.res.end()
       return
     }
     ex.write(chunk)
@@ -283,10 +299,12 @@ function chat(ex: Exchange): void {
   let prompt: unknown
   try {
     prompt = (JSON.parse(ex.record.body) as { prompt?: unknown } | null)?.prompt
-  } catch {
+  }
+  catch {
     prompt = undefined
   }
-  if (typeof prompt !== 'string') throw new BadRequest('body must be JSON like {"prompt": "..."}')
+  if (typeof prompt !== 'string')
+    throw new BadRequest('body must be JSON like {"prompt": "..."}')
   const answer = `You said: ${prompt}`
   // Spaces stay in front of the words, so the token texts concatenate back to the answer.
   const tokens = answer.split(' ').map((word, index) => index === 0 ? word : ` ${word}`)
@@ -307,7 +325,8 @@ function authed(ex: Exchange): void {
   const token = /^Bearer (.+)$/.exec(ex.req.headers.authorization ?? '')?.[1]
   const requiredHeadersMatch = ex.url.searchParams.getAll('header').every((required) => {
     const colon = required.indexOf(':')
-    if (colon < 1) throw new BadRequest(`header must look like name:value, got '${required}'`)
+    if (colon < 1)
+      throw new BadRequest(`header must look like name:value, got '${required}'`)
     return ex.record.headers[required.slice(0, colon).trim().toLowerCase()] === required.slice(colon + 1)
   })
   if (token === undefined || !accepted.includes(token) || !requiredHeadersMatch) {
@@ -430,7 +449,7 @@ function resume(ex: Exchange): void {
 }
 
 interface Route {
-  serve(ex: Exchange): void
+  serve: (ex: Exchange) => void
   /** Allowed methods; any method when absent. OPTIONS (CORS preflight) is always answered. */
   methods?: readonly string[]
   /** Whether the route takes one more path segment, like /sse/status/:code. */
@@ -458,12 +477,15 @@ function serve(ex: Exchange): void {
   const route = routes[ex.record.route]
   if (!route || (ex.param !== undefined) !== !!route.param) {
     ex.text(404, 'status 404')
-  } else if (ex.record.method === 'OPTIONS') {
+  }
+  else if (ex.record.method === 'OPTIONS') {
     ex.head(204, {})
     ex.res.end()
-  } else if (route.methods && !route.methods.includes(ex.record.method)) {
+  }
+  else if (route.methods && !route.methods.includes(ex.record.method)) {
     ex.text(405, 'status 405', { Allow: route.methods.join(', ') })
-  } else {
+  }
+  else {
     route.serve(ex)
   }
 }
@@ -480,7 +502,8 @@ function readBody(req: IncomingMessage): Promise<string> {
 function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {
   const flat: Record<string, string> = {}
   for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value
+    if (value !== undefined)
+      flat[name] = Array.isArray(value) ? value.join(', ') : value
   }
   return flat
 }
@@ -493,7 +516,8 @@ export function createSseTestServer(): SseTestServer {
   function handle(req: IncomingMessage, res: ServerResponse, next?: () => void): void {
     const url = new URL(req.url ?? '/', 'http://localhost')
     if (!url.pathname.startsWith('/sse/')) {
-      if (next) next()
+      if (next)
+        next()
       else res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found')
       return
     }
@@ -525,16 +549,20 @@ export function createSseTestServer(): SseTestServer {
     })
     readBody(req).then((body) => {
       record.body = body
-      if (ex.closed) return
+      if (ex.closed)
+        return
       try {
         serve(ex)
-      } catch (error) {
+      }
+      catch (error) {
         // Answer instead of throwing: an uncaught error here would take the whole dev server down.
         if (res.headersSent) {
           res.destroy()
-        } else if (error instanceof BadRequest) {
+        }
+        else if (error instanceof BadRequest) {
           ex.text(400, `bad request: ${error.message}`)
-        } else {
+        }
+        else {
           console.error(error)
           ex.text(500, `server error: ${String(error)}`)
         }
@@ -553,7 +581,8 @@ export function createSseTestServer(): SseTestServer {
     },
     closeAll(tag) {
       for (const [res, record] of openResponses) {
-        if (tag === undefined || record.tag === tag) res.destroy()
+        if (tag === undefined || record.tag === tag)
+          res.destroy()
       }
     },
   }

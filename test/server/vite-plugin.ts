@@ -35,7 +35,8 @@ function mount({ middlewares, httpServer }: Host): void {
   })
 
   const target = async (url: URL): Promise<SseTestServer | undefined> => {
-    if (url.searchParams.get('origin') !== 'second') return local
+    if (url.searchParams.get('origin') !== 'second')
+      return local
     return second && (await second).server
   }
 

@@ -19,7 +19,12 @@ function setup(overrides: Partial<ConnectionConfig> = {}) {
   const factory: TransportFactory = (request, callbacks) => {
     const attempt: Attempt = { request, callbacks, closed: false }
     attempts.push(attempt)
-    return { listen() {}, close: () => { attempt.closed = true } }
+    return {
+      listen() {},
+      close: () => {
+        attempt.closed = true
+      },
+    }
   }
   const connection = new Connection({
     url: 'http://localhost/stream',
@@ -61,7 +66,7 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
-describe('Connection', () => {
+describe('connection', () => {
   it('reconnects with doubling delays and resumes from the last event id', async () => {
     const { connection, attempts, last, statuses } = setup()
     connection.open()
@@ -200,7 +205,9 @@ describe('Connection', () => {
 
   it('on 401 calls onUnauthorized once, then reconnects once with fresh headers', async () => {
     let token = 'old'
-    const onUnauthorized = vi.fn(async () => { token = 'new' })
+    const onUnauthorized = vi.fn(async () => {
+      token = 'new'
+    })
     const { connection, attempts, last } = setup({
       transport: 'polyfill',
       headers: () => ({ Authorization: `Bearer ${token}` }),
@@ -234,14 +241,18 @@ describe('Connection', () => {
   })
 })
 
-describe('Connection fan-out', () => {
+describe('connection fan-out', () => {
   it('an exception in one subscriber is reported and the others still receive', async () => {
     const reportError = vi.fn()
     vi.stubGlobal('reportError', reportError)
     const { connection, last } = setup()
     const received: string[] = []
     const failure = new Error('subscriber bug')
-    connection.observe({ event: () => { throw failure } })
+    connection.observe({
+      event: () => {
+        throw failure
+      },
+    })
     connection.observe({ event: event => received.push(event.data) })
     connection.open()
     await vi.advanceTimersByTimeAsync(0)
