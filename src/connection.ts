@@ -280,7 +280,8 @@ export class Connection implements EventStream {
 
   /** Marks activity: on every event and chunk, so it only stores a time; the timer re-arms itself. */
   private touch(): void {
-    this.lastActivity = Date.now()
+    if (this.config.heartbeatTimeout > 0)
+      this.lastActivity = Date.now()
   }
 
   /** Watches for `heartbeatTimeout` ms without activity while open. */

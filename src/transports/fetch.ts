@@ -4,18 +4,6 @@ import { SseError } from '../errors'
 import { MAX_BUFFER, readEventStream } from './http'
 import { resumeRequest } from './url'
 
-/** As the browser does for EventSource listeners: a throwing handler is reported, and the stream goes on. */
-function reportLater(error: unknown): void {
-  if (typeof reportError === 'function') {
-    reportError(error)
-  }
-  else {
-    setTimeout(() => {
-      throw error
-    })
-  }
-}
-
 /**
  * `fetch()` and a WHATWG-conformant stream parser: any method, body and headers, with the status and Content-Type
  * checked before a byte is parsed. The resume point goes as `Last-Event-ID`, or in the query when no header can
@@ -27,23 +15,20 @@ export const fetchTransport: TransportFactory = (request, callbacks) => {
   const resume = resumeRequest(request.url, request.lastEventId)
   // Events before the stream's first id carry the resume point, as they would after the browser's own reconnect.
   let lastEventId = request.lastEventId
+  // An event carries its id; only a block that set the id and dispatched nothing needs a commit of its own, once
+  // per chunk, so the hot path has one callback per event.
+  let uncommittedId = false
 
   const parser = createParser({
     maxBufferSize: MAX_BUFFER,
     onId(id) {
       lastEventId = id
-      if (!signal.aborted)
-        callbacks.id(id)
+      uncommittedId = true
     },
     onEvent(message) {
-      if (signal.aborted)
-        return
-      try {
-        callbacks.event({ type: message.event ?? 'message', data: message.data, id: lastEventId })
-      }
-      catch (error) {
-        reportLater(error)
-      }
+      uncommittedId = false
+      if (!signal.aborted)
+        callbacks.event({ type: message.event || 'message', data: message.data, id: lastEventId })
     },
     onRetry(ms) {
       if (!signal.aborted)
@@ -68,7 +53,13 @@ export const fetchTransport: TransportFactory = (request, callbacks) => {
     signal,
   }, callbacks, {
     open: callbacks.open,
-    text: chunk => parser.feed(chunk),
+    text: (chunk) => {
+      parser.feed(chunk)
+      if (uncommittedId && !signal.aborted) {
+        uncommittedId = false
+        callbacks.id(lastEventId)
+      }
+    },
   })
 
   return {
