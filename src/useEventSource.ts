@@ -3,7 +3,7 @@ import type { ConnectionConfig, ConnectionObserver, SseStatus } from './connecti
 import type { SseOptions, SseSerializer } from './options'
 import type { EventStream } from './stream'
 import { tryOnScopeDispose } from '@vueuse/core'
-import { shallowRef, toValue, watch } from 'vue'
+import { getCurrentInstance, onMounted, shallowRef, toValue, watch } from 'vue'
 import { Connection } from './connection'
 import { useSseContext } from './context'
 import { CrossTabStream, crossTabSupported } from './crossTab'
@@ -154,8 +154,9 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
   let seenError: SseError | null = null
   /** The caller wants a connection: set by `immediate` and `open()`, cleared by `close()`. */
   let wanted = false
-  /** A new URL is a new stream: its resume point starts over. */
+  /** A new URL, method or body is a new stream: its resume point starts over. */
   let resumeFrom = options.initialLastEventId ?? ''
+  let streamIdentity: string | null = null
 
   function reportLocal(failure: SseError): void {
     error.value = failure
@@ -175,6 +176,8 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
 
   const observer: ConnectionObserver = {
     event(raw) {
+      // The stream's position moves with every event, whether or not this caller takes its type.
+      lastEventId.value = raw.id
       const listeners = handlers.get(raw.type)
       const wantedType = types.has(raw.type)
       if (!wantedType && !listeners)
@@ -184,13 +187,11 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
         value = read(raw.data, raw.type)
       }
       catch (cause) {
-        lastEventId.value = raw.id
         reportLocal(new SseError('parse', `Could not parse the data of a "${raw.type}" event${raw.id ? ` (id ${raw.id})` : ''}; the stream goes on.`, { cause }))
         return
       }
       const message: SseMessage<Data> = { event: raw.type, data: value, id: raw.id }
       if (wantedType) {
-        lastEventId.value = raw.id
         event.value = raw.type
         data.value = value
         if (historySize > 0) {
@@ -232,6 +233,10 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
     const method = (options.method ?? (bodyValue == null ? 'GET' : 'POST')).toUpperCase()
     const body = bodyValue == null ? undefined : typeof bodyValue === 'string' ? bodyValue : JSON.stringify(bodyValue)
     const jsonBody = body !== undefined && typeof bodyValue !== 'string'
+    const identity = JSON.stringify([resolved, method, body ?? null])
+    if (streamIdentity !== null && identity !== streamIdentity)
+      resumeFrom = ''
+    streamIdentity = identity
     const config: ConnectionConfig = {
       url: resolved,
       method,
@@ -295,10 +300,7 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
     wanted = true
     if (connection && options.shared && connection.status !== 'CLOSED')
       return
-    if (connection && !options.shared) {
-      connection.open()
-      return
-    }
+    // Reads url, body and options again: a second chat prompt is a new request, not the first one resent.
     release()
     attach()
     if (connection?.status === 'CLOSED')
@@ -312,18 +314,27 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
 
   if (options.immediate ?? true) {
     wanted = true
-    attach()
+    // In a component, connect once mounted: the first render (and hydration of server HTML) shows 'CLOSED' as the
+    // server rendered it.
+    const instance = getCurrentInstance()
+    if (instance && !instance.isMounted) {
+      onMounted(() => {
+        if (wanted && !connection)
+          attach()
+      })
+    }
+    else {
+      attach()
+    }
   }
 
   if (options.autoConnect ?? true) {
     watch(
       () => [toValue(url)?.toString(), JSON.stringify(toValue(options.body) ?? null)],
-      ([next], [previous]) => {
+      () => {
         if (!wanted)
           return
         release()
-        if (next !== previous)
-          resumeFrom = ''
         attach()
       },
     )

@@ -1,6 +1,6 @@
 import type { SseMessage } from '../src'
 import { mount } from '@vue/test-utils'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { defineComponent, effectScope, h, nextTick, ref, watch } from 'vue'
 import { SseError, useEventSource } from '../src'
 import { serverConnections, uniqueTag, waitFor } from './server/client'
@@ -305,5 +305,66 @@ describe('useEventSource: bad input', () => {
     await waitFor(() => result.error.value !== null)
     expect(result.error.value?.type).toBe('config')
     expect(result.status.value).toBe('CLOSED')
+  })
+})
+
+describe('useEventSource in components', () => {
+  it('renders CLOSED first, connects once mounted, and hydrates server HTML without a mismatch', async () => {
+    const { createSSRApp } = await import('vue')
+    const { renderToString } = await import('vue/server-renderer')
+    const tag = uniqueTag()
+    const App = defineComponent({
+      setup() {
+        const { status, data } = useEventSource(`/sse/counter?interval=20&tag=${tag}`)
+        return () => h('p', `${status.value} ${data.value ?? ''}`)
+      },
+    })
+    const html = await renderToString(createSSRApp(App))
+    expect(html).toBe('<p>CLOSED </p>')
+    expect(await serverConnections(tag)).toHaveLength(0)
+
+    const root = document.createElement('div')
+    root.innerHTML = html
+    document.body.append(root)
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const app = createSSRApp(App)
+    app.mount(root)
+    try {
+      expect(warn.mock.calls.flat().join('\n')).not.toMatch(/hydration/i)
+      expect(error.mock.calls.flat().join('\n')).not.toMatch(/hydration/i)
+      await waitFor(() => root.textContent?.startsWith('OPEN ') && root.textContent !== 'OPEN ')
+    }
+    finally {
+      app.unmount()
+      root.remove()
+      warn.mockRestore()
+      error.mockRestore()
+    }
+  })
+
+  it('open() again sends the current body: a second prompt is a new request', async () => {
+    const tag = uniqueTag()
+    const prompt = ref('first')
+    const words: string[] = []
+    const { result } = inScope(() => useEventSource(`/sse/chat?interval=5&tag=${tag}`, ['token', 'done'], {
+      method: 'POST',
+      body: () => ({ prompt: prompt.value }),
+      immediate: false,
+      autoReconnect: false,
+      onMessage: (message) => {
+        if (message.event === 'token')
+          words.push(message.data)
+      },
+    }))
+    result.open()
+    await waitFor(() => result.event.value === 'done')
+    prompt.value = 'second'
+    result.open()
+    await waitFor(async () => (await serverConnections(tag)).length === 2)
+    await waitFor(() => words.join('').includes('second'))
+    const bodies = (await serverConnections(tag)).map(connection => JSON.parse(connection.body) as { prompt: string })
+    expect(bodies.map(body => body.prompt)).toEqual(['first', 'second'])
+    expect((await serverConnections(tag))[1]?.lastEventId).toBeNull()
   })
 })
