@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import vue from '@vitejs/plugin-vue'
 import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
-import { demoServer } from './playground/server/plugin'
+import { demoServer } from './playground/server/plugin.ts'
 import { sseTestServer } from './test/server/vite-plugin.ts'
 
 const src = fileURLToPath(new URL('./src/index.ts', import.meta.url))

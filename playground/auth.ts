@@ -2,7 +2,8 @@ import { shallowRef } from 'vue'
 
 async function requestToken(): Promise<string> {
   const response = await fetch('/api/login', { method: 'POST' })
-  if (!response.ok) throw new Error(`Sign-in failed: the server answered ${response.status}.`)
+  if (!response.ok)
+    throw new Error(`Sign-in failed: the server answered ${response.status}.`)
   const { token } = await response.json() as { token: string }
   return token
 }
@@ -46,7 +47,8 @@ function createAuth() {
       const revoked = token.value
       signedOut = true
       token.value = null
-      if (revoked) await fetch('/api/logout', { method: 'POST', headers: { Authorization: `Bearer ${revoked}` } })
+      if (revoked)
+        await fetch('/api/logout', { method: 'POST', headers: { Authorization: `Bearer ${revoked}` } })
     },
     /** For the plugin's `token`: waits for a sign-in in flight, so the first connects already carry the token. */
     async currentToken(): Promise<string | null> {

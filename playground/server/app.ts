@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Connect } from 'vite'
-import { Tokens } from './auth'
-import { createChat } from './chat'
-import { HttpError, bearerToken, readJson, sendJson } from './http'
-import { createKpis } from './kpi'
-import { createNotices } from './notifications'
-import { createTicker } from './ticker'
+import { Tokens } from './auth.ts'
+import { createChat } from './chat.ts'
+import { bearerToken, HttpError, readJson, sendJson } from './http.ts'
+import { createKpis } from './kpi.ts'
+import { createNotices } from './notifications.ts'
+import { createTicker } from './ticker.ts'
 
 interface Route {
   method: 'GET' | 'POST'
@@ -18,7 +18,7 @@ export interface DemoApp {
   /** Connect middleware serving the demo routes; mount it under `/api`. */
   handle: Connect.NextHandleFunction
   /** Stops the simulations. */
-  stop(): void
+  stop: () => void
 }
 
 export function createDemoApp(): DemoApp {
@@ -54,7 +54,8 @@ export function createDemoApp(): DemoApp {
       handle: async (req, res) => {
         const body = await readJson(req)
         const prompt = typeof body === 'object' && body !== null && 'prompt' in body ? body.prompt : undefined
-        if (typeof prompt !== 'string' || prompt.trim() === '') throw new HttpError(400, 'Send JSON { "prompt": "…" }.')
+        if (typeof prompt !== 'string' || prompt.trim() === '')
+          throw new HttpError(400, 'Send JSON { "prompt": "…" }.')
         await streamAnswer(req, res, prompt)
       },
     },
@@ -81,7 +82,8 @@ export function createDemoApp(): DemoApp {
 
   const handle: Connect.NextHandleFunction = (req, res, next) => {
     const route = routes[new URL(req.url ?? '/', 'http://demo').pathname]
-    if (!route) return next()
+    if (!route)
+      return next()
     if (req.method !== route.method) {
       sendJson(res, 405, { error: `Use ${route.method}.` }, { Allow: route.method })
       return
@@ -92,8 +94,10 @@ export function createDemoApp(): DemoApp {
       res.once('close', () => streams.delete(res))
     }
     Promise.resolve(route.handle(req, res)).catch((error: unknown) => {
-      if (res.headersSent) res.destroy()
-      else if (error instanceof HttpError) sendJson(res, error.status, { error: error.message })
+      if (res.headersSent)
+        res.destroy()
+      else if (error instanceof HttpError)
+        sendJson(res, error.status, { error: error.message })
       else sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) })
     })
   }

@@ -23,7 +23,8 @@ export class Tokens {
 
   revoke(token: string | undefined): boolean {
     const callbacks = token === undefined ? undefined : this.live.get(token)
-    if (!callbacks || token === undefined) return false
+    if (!callbacks || token === undefined)
+      return false
     this.live.delete(token)
     for (const callback of callbacks) callback()
     return true

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { createSession } from 'better-sse'
 import type { ChatDone, ChatToken } from '../types'
-import { SESSION_OPTIONS } from './feed'
-import { between } from './timers'
+import { randomUUID } from 'node:crypto'
+import { createSession } from 'better-sse'
+import { SESSION_OPTIONS } from './feed.ts'
+import { between } from './timers.ts'
 
 const ANSWERS = [
   {
@@ -56,11 +56,13 @@ export function createChat() {
     const [id = '', sent] = lastEventId.split('.')
     const turn = unfinished.get(id)
     // The id of a finished answer or of another prompt comes with a new question: a new turn.
-    if (turn && turn.prompt === prompt) return { turn, sent: Number(sent) || 0 }
+    if (turn && turn.prompt === prompt)
+      return { turn, sent: Number(sent) || 0 }
     const fresh = { id: randomUUID().slice(0, 8), prompt, tokens: tokensFor(prompt) }
     unfinished.set(fresh.id, fresh)
     const oldest = unfinished.keys().next()
-    if (unfinished.size > MAX_UNFINISHED && !oldest.done) unfinished.delete(oldest.value)
+    if (unfinished.size > MAX_UNFINISHED && !oldest.done)
+      unfinished.delete(oldest.value)
     return { turn: fresh, sent: 0 }
   }
 
@@ -72,7 +74,8 @@ export function createChat() {
     session.once('disconnected', () => clearTimeout(timer))
 
     const next = (): void => {
-      if (!session.isConnected) return
+      if (!session.isConnected)
+        return
       const text = turn.tokens[sent]
       if (text === undefined) {
         unfinished.delete(turn.id)

@@ -1,6 +1,6 @@
+import type { Session, SessionOptions } from 'better-sse'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createChannel, createEventBuffer, createSession } from 'better-sse'
-import type { Session, SessionOptions } from 'better-sse'
 
 /**
  * `retry` keeps the demo's reconnects snappy; the keep-alive comment every 5 s is what the dashboard's
@@ -36,7 +36,8 @@ export class Feed<T> {
   publish(data: T): void {
     const id = ++this.lastId
     this.ring.push({ id, data })
-    if (this.ring.length > this.options.capacity) this.ring.shift()
+    if (this.ring.length > this.options.capacity)
+      this.ring.shift()
     this.channel.broadcast(data, this.options.event, { eventId: String(id) })
   }
 
@@ -44,7 +45,8 @@ export class Feed<T> {
   async attach(req: IncomingMessage, res: ServerResponse): Promise<Session> {
     const session = await createSession(req, res, SESSION_OPTIONS)
     // The client may already be gone, and the channel would then push to a dead session.
-    if (!session.isConnected) return session
+    if (!session.isConnected)
+      return session
     const backlog = this.since(session.lastId)
     if (backlog.length > 0) {
       const buffer = createEventBuffer()
@@ -57,10 +59,12 @@ export class Feed<T> {
   }
 
   private since(lastEventId: string): Entry<T>[] {
-    if (lastEventId === '') return this.ring.slice(Math.max(0, this.ring.length - this.options.initialReplay))
+    if (lastEventId === '')
+      return this.ring.slice(Math.max(0, this.ring.length - this.options.initialReplay))
     const last = Number(lastEventId)
     // An id this feed never issued comes from before a dev-server restart: there is nothing to replay.
-    if (!Number.isSafeInteger(last) || last > this.lastId) return []
+    if (!Number.isSafeInteger(last) || last > this.lastId)
+      return []
     return this.ring.filter(entry => entry.id > last)
   }
 }
@@ -69,5 +73,5 @@ export class Feed<T> {
 export interface Producer<T> {
   readonly feed: Feed<T>
   /** Starts publishing; returns the function that stops it. */
-  start(): () => void
+  start: () => () => void
 }

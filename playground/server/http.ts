@@ -21,7 +21,8 @@ export async function readJson(req: IncomingMessage, limit = 16_384): Promise<un
   let size = 0
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length
-    if (size > limit) throw new HttpError(413, `Request body is larger than ${limit} bytes.`)
+    if (size > limit)
+      throw new HttpError(413, `Request body is larger than ${limit} bytes.`)
     chunks.push(chunk)
   }
   try {

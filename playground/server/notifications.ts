@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto'
 import type { Notice, NoticeLevel } from '../types'
-import { Feed } from './feed'
-import type { Producer } from './feed'
-import { between, repeat } from './timers'
+import type { Producer } from './feed.ts'
+import { randomUUID } from 'node:crypto'
+import { Feed } from './feed.ts'
+import { between, repeat } from './timers.ts'
 
 type Template = readonly [NoticeLevel, string, string]
 

@@ -1,5 +1,5 @@
 import type { Connect, HttpServer, Plugin } from 'vite'
-import { createDemoApp } from './app'
+import { createDemoApp } from './app.ts'
 
 function mount(middlewares: Connect.Server, httpServer: HttpServer | null): void {
   const app = createDemoApp()

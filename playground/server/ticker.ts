@@ -1,7 +1,7 @@
 import type { Tick } from '../types'
-import { Feed } from './feed'
-import type { Producer } from './feed'
-import { between, repeat } from './timers'
+import type { Producer } from './feed.ts'
+import { Feed } from './feed.ts'
+import { between, repeat } from './timers.ts'
 
 const SYMBOLS = [
   { symbol: 'AAPL', price: 228.4, volatility: 0.0012 },

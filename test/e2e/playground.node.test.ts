@@ -18,8 +18,9 @@ let browser: Browser
 let page: Page
 const pageErrors: string[] = []
 
-const attribute = async (testId: string, name: string): Promise<string> =>
-  (await page.getByTestId(testId).first().getAttribute(name)) ?? ''
+async function attribute(testId: string, name: string): Promise<string> {
+  return (await page.getByTestId(testId).first().getAttribute(name)) ?? ''
+}
 const numberAttribute = async (testId: string, name: string): Promise<number> => Number(await attribute(testId, name))
 const snap = (name: string) => page.screenshot({ path: join(screenshots, `${name}.png`) })
 
@@ -40,13 +41,13 @@ beforeAll(async () => {
   })
   await server.listen()
   const url = server.resolvedUrls?.local[0]
-  if (!url) throw new Error('[vue-event-source] The playground dev server did not report a local URL.')
+  if (!url)
+    throw new Error('[vue-event-source] The playground dev server did not report a local URL.')
 
   browser = await chromium.launch({ executablePath, args: chromiumArgs, headless: true })
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
   page.on('pageerror', error => pageErrors.push(error.message))
   await page.goto(url)
-  console.info(`[playground e2e] screenshots in ${screenshots}`)
 }, 60_000)
 
 afterAll(async () => {
@@ -65,7 +66,8 @@ describe('playground dashboard', { timeout: 60_000 }, () => {
     await expect.poll(() => page.getByTestId('tape-item').count(), poll).toBeGreaterThanOrEqual(6)
     await expect.poll(() => numberAttribute('price-chart', 'data-received'), poll).toBeGreaterThan(20)
     expect(await page.getByTestId('stream-badge').evaluateAll(badges => badges.map(badge => badge.getAttribute('data-state'))))
-      .not.toContain('failed')
+      .not
+      .toContain('failed')
     await snap('live')
   })
 
@@ -127,10 +129,12 @@ describe('playground dashboard', { timeout: 60_000 }, () => {
     const statuses: number[] = []
     const isNotifications = (url: string) => new URL(url).pathname === '/api/notifications'
     const onRequest = (request: Request): void => {
-      if (isNotifications(request.url())) sent.push(request.headers().authorization ?? '')
+      if (isNotifications(request.url()))
+        sent.push(request.headers().authorization ?? '')
     }
     const onResponse = (response: Response): void => {
-      if (isNotifications(response.url())) statuses.push(response.status())
+      if (isNotifications(response.url()))
+        statuses.push(response.status())
     }
     page.on('request', onRequest)
     page.on('response', onResponse)
