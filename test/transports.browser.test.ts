@@ -1,8 +1,8 @@
 import type { SseError, TransportChoice, TransportName, UseEventSourceOptions } from '../src'
 import type { ExpectedEvent, Fixture } from './server/fixtures'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { effectScope } from 'vue'
 import { useEventSource } from '../src'
+import { inScope } from './scope'
 import { closeAllOnServer, secondOrigin, serverConnections, uniqueTag, waitFor } from './server/client'
 import { DEFAULT_FIXTURE_PAUSE, fixtures, transportFixtures } from './server/fixtures'
 
@@ -10,19 +10,9 @@ const transports: TransportName[] = ['native', 'polyfill', 'fetch']
 /** The transports that can send headers, and so see every status themselves. */
 const headerTransports: TransportName[] = ['polyfill', 'fetch']
 
-const scopes: ReturnType<typeof effectScope>[] = []
 const cleanups: (() => void)[] = []
 
-/** Runs the composable in a detached scope that the test (or afterEach) stops. */
-function inScope<T>(fn: () => T): { result: T, stop: () => void } {
-  const scope = effectScope(true)
-  scopes.push(scope)
-  const result = scope.run(fn) as T
-  return { result, stop: () => scope.stop() }
-}
-
 afterEach(() => {
-  for (const scope of scopes.splice(0)) scope.stop()
   for (const cleanup of cleanups.splice(0)) cleanup()
   vi.restoreAllMocks()
 })

@@ -1,24 +1,11 @@
 import type { SseMessage } from '../src'
 import { mount } from '@vue/test-utils'
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { defineComponent, effectScope, h, nextTick, ref, watch } from 'vue'
+import { describe, expect, it, vi } from 'vitest'
+import { defineComponent, h, nextTick, ref, watch } from 'vue'
 import { SseError, useEventSource } from '../src'
+import { inScope } from './scope'
 import { serverConnections, uniqueTag, waitFor } from './server/client'
 import { fixtures } from './server/fixtures'
-
-const scopes: ReturnType<typeof effectScope>[] = []
-
-/** Runs the composable in a detached scope that the test (or afterEach) stops. */
-function inScope<T>(fn: () => T): { result: T, stop: () => void } {
-  const scope = effectScope(true)
-  scopes.push(scope)
-  const result = scope.run(fn) as T
-  return { result, stop: () => scope.stop() }
-}
-
-afterEach(() => {
-  for (const scope of scopes.splice(0)) scope.stop()
-})
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
