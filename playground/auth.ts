@@ -33,9 +33,6 @@ function createAuth() {
   }
 
   return {
-    get token(): string | null {
-      return token.value
-    },
     get signedIn(): boolean {
       return token.value !== null
     },
