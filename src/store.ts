@@ -118,8 +118,12 @@ export function createSseStore(): SseStoreInternal {
     return () => own.delete(connection)
   }
 
-  function each(action: (connection: EventStream) => void): void {
-    for (const entry of entries.values()) action(entry.connection)
+  /** `lingering`: also the shared connections whose last subscriber has left (closing them is fine, reopening not). */
+  function each(action: (connection: EventStream) => void, lingering: boolean): void {
+    for (const entry of entries.values()) {
+      if (lingering || entry.info.subscribers > 0)
+        action(entry.connection)
+    }
     for (const connection of own) action(connection)
   }
 
@@ -127,8 +131,8 @@ export function createSseStore(): SseStoreInternal {
     connections,
     acquire,
     track,
-    closeAll: () => each(connection => connection.close()),
-    reconnectAll: () => each(connection => connection.open()),
+    closeAll: () => each(connection => connection.close(), true),
+    reconnectAll: () => each(connection => connection.open(), false),
     dispose() {
       for (const [key, entry] of entries) {
         clearTimeout(entry.lingerTimer)

@@ -134,6 +134,52 @@ describe('shared: true', () => {
   })
 })
 
+describe('store edges', () => {
+  it('reconnectAll() does not reopen a connection whose last subscriber left, and closeAll() closes it at once', async () => {
+    const tag = uniqueTag()
+    const show = ref(true)
+    let store!: ReturnType<typeof useSseStore>
+    const Listener = defineComponent({
+      setup() {
+        useEventSource(`/sse/counter?interval=50&tag=${tag}`, { shared: true, linger: 5000 })
+        return () => h('i')
+      },
+    })
+    mountApp(() => {
+      store = useSseStore()
+      return () => h('div', show.value ? [h(Listener)] : [])
+    })
+    await waitFor(async () => (await openConnections(tag)).length === 1)
+    show.value = false
+    await nextTick()
+    expect(store.connections[0]?.subscribers).toBe(0)
+    store.reconnectAll()
+    await sleep(300)
+    expect(await serverConnections(tag)).toHaveLength(1)
+    store.closeAll()
+    await waitFor(async () => (await openConnections(tag)).length === 0, { timeout: 2000 })
+  })
+
+  it('unmounting while the token is still being read opens nothing', async () => {
+    const tag = uniqueTag()
+    let reads = 0
+    const token = () => new Promise<string>((resolve) => {
+      reads++
+      setTimeout(resolve, 300, 'late')
+    })
+    const wrapper = mount(defineComponent({
+      setup() {
+        useEventSource(`/sse/counter?interval=20&tag=${tag}`)
+        return () => h('i')
+      },
+    }), { global: { plugins: [createSse({ token })] } })
+    await waitFor(() => reads === 1)
+    wrapper.unmount()
+    await sleep(600)
+    expect(await serverConnections(tag)).toHaveLength(0)
+  })
+})
+
 describe('token and onUnauthorized', () => {
   it('reads the token on every reconnect and sends it as a header, never in the URL', async () => {
     const tag = uniqueTag()

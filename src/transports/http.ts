@@ -14,6 +14,13 @@ export interface EventStreamHandlers {
   text: (chunk: string) => void
 }
 
+/** What a response's head says: `'no-content'` (204, stop for good), why it cannot be streamed, or null to stream it. */
+export function classifyResponse(response: Response): 'no-content' | SseError | null {
+  if (response.status === 204)
+    return 'no-content'
+  return responseError(response.status, response.headers.get('content-type'))
+}
+
 /** A body nobody reads is cancelled; its promise rejects when the stream has broken already, which is no news. */
 function discard(response: Response): void {
   response.body?.cancel().catch(() => {})
@@ -44,16 +51,15 @@ export async function readEventStream(
     discard(response)
     return
   }
-  if (response.status === 204) {
+  const outcome = classifyResponse(response)
+  if (outcome === 'no-content') {
     discard(response)
     callbacks.end('no-content')
     return
   }
-  const error = responseError(response.status, response.headers.get('content-type'))
-    ?? (response.body ? null : new SseError('network', 'The response has no body to read.', { status: response.status }))
-  if (error || !response.body) {
+  if (outcome || !response.body) {
     discard(response)
-    callbacks.fail(error ?? new SseError('network', 'The response has no body to read.', { status: response.status }))
+    callbacks.fail(outcome ?? new SseError('network', 'The response has no body to read.', { status: response.status }))
     return
   }
 

@@ -1,5 +1,6 @@
 import type { TransportFactory } from './types'
-import { responseError, SseError } from '../errors'
+import { SseError } from '../errors'
+import { classifyResponse } from './http'
 import { withLastEventId } from './url'
 
 /**
@@ -15,9 +16,7 @@ async function diagnose(url: string, withCredentials: boolean): Promise<SseError
       cache: 'no-store',
       signal: controller.signal,
     })
-    if (response.status === 204)
-      return 'no-content'
-    return responseError(response.status, response.headers.get('content-type'))
+    return classifyResponse(response)
       ?? new SseError('network', 'The browser closed the event stream.', { status: response.status })
   }
   catch (cause) {
