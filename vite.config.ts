@@ -1,41 +1,15 @@
-import { existsSync } from 'node:fs'
+import type { ViteUserConfig } from 'vitest/config'
 import { fileURLToPath } from 'node:url'
 import vue from '@vitejs/plugin-vue'
 import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
 import { demoServer } from './playground/server/plugin.ts'
+import { launchOptions } from './test/browser.ts'
 import { sseTestServer } from './test/server/vite-plugin.ts'
 
 const src = fileURLToPath(new URL('./src/index.ts', import.meta.url))
 
-/** Chromium for the browser tests: CHROME_PATH, else Debian's or Ubuntu's package. */
-export function findChromium(): string | undefined {
-  const candidates = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']
-  return candidates.find((path): path is string => !!path && existsSync(path))
-}
-
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-]
-
-function chromiumOrFail(): string {
-  const path = findChromium()
-  if (!path) {
-    throw new Error(
-      '[vue-event-source] The browser tests need Chromium and none was found. '
-      + 'Install it (`apt-get install -y chromium`) or point CHROME_PATH at a Chromium or Chrome binary.',
-    )
-  }
-  return path
-}
-
-export default defineConfig(({ mode }) => ({
+export default defineConfig(async ({ mode }): Promise<ViteUserConfig> => ({
   root: mode === 'test' ? undefined : 'playground',
   plugins: [vue(), sseTestServer(), demoServer()],
   resolve: {
@@ -65,9 +39,8 @@ export default defineConfig(({ mode }) => ({
             headless: true,
             screenshotFailures: false,
             provider: playwright({
-              launchOptions: mode === 'test'
-                ? { executablePath: chromiumOrFail(), args: chromiumArgs }
-                : {},
+              // Found (or a clear error) before any test runs; the e2e, cross-tab and pack tests reuse it.
+              launchOptions: mode === 'test' ? await launchOptions() : {},
             }),
             instances: [{ browser: 'chromium' }],
           },

@@ -9,7 +9,7 @@ import { dirname, join, relative } from 'node:path'
 import process from 'node:process'
 import { parseArgs } from 'node:util'
 import { chromium } from 'playwright'
-import { chromiumArgs, findChromium } from '../vite.config'
+import { chromiumArgs, launchOptions } from '../test/browser'
 import { crossTabCase } from './cases/crosstab'
 import { fanoutCase } from './cases/fanout'
 import { memoryCase } from './cases/memory'
@@ -70,14 +70,11 @@ export async function main(argv: string[]): Promise<void> {
   const { runs, only, out } = options(argv)
   const startedAt = Date.now()
   const log = (line: string) => print(`[bench ${((Date.now() - startedAt) / 1000).toFixed(0).padStart(3)} s] ${line}`)
-  const executablePath = findChromium()
-  if (!executablePath)
-    throw new Error('[bench] Chromium was not found: install it (`apt-get install -y chromium`) or set CHROME_PATH.')
 
   log('building the bench page (production build)')
   await buildPage()
   const server = await startServer()
-  const browser = await chromium.launch({ executablePath, args: chromiumArgs, headless: true })
+  const browser = await chromium.launch(await launchOptions())
   log(`serving ${server.origin}; ${browser.version()}`)
   const ctx: BenchContext = {
     runs,

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright'
 import { createServer } from 'vite'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { chromiumArgs, findChromium } from '../vite.config'
+import { launchOptions } from './browser'
 
 /**
  * Several tabs of one browser profile, as a user has them: one connection per stream for all of them.
@@ -17,9 +17,6 @@ let browser: Browser
 let context: BrowserContext
 
 beforeAll(async () => {
-  const executablePath = findChromium()
-  if (!executablePath)
-    throw new Error('[vue-event-source] The cross-tab tests need Chromium: `apt-get install -y chromium`, or set CHROME_PATH.')
   server = await createServer({
     configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
     mode: 'test',
@@ -31,7 +28,7 @@ beforeAll(async () => {
   if (!address || typeof address === 'string')
     throw new Error('the dev server has no port')
   origin = `http://127.0.0.1:${address.port}`
-  browser = await chromium.launch({ executablePath, args: chromiumArgs, headless: true })
+  browser = await chromium.launch(await launchOptions())
 }, 60_000)
 
 afterEach(async () => {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright'
 import { createServer } from 'vite'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { chromiumArgs, findChromium } from '../../vite.config'
+import { launchOptions } from '../browser'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const screenshots = mkdtempSync(join(tmpdir(), 'vue-event-source-playground-'))
@@ -25,13 +25,6 @@ const numberAttribute = async (testId: string, name: string): Promise<number> =>
 const snap = (name: string) => page.screenshot({ path: join(screenshots, `${name}.png`) })
 
 beforeAll(async () => {
-  const executablePath = findChromium()
-  if (!executablePath) {
-    throw new Error(
-      '[vue-event-source] The playground e2e tests need Chromium and none was found. '
-      + 'Install it (`apt-get install -y chromium`) or point CHROME_PATH at a Chromium or Chrome binary.',
-    )
-  }
   server = await createServer({
     configFile: join(root, 'vite.config.ts'),
     mode: 'development',
@@ -44,7 +37,7 @@ beforeAll(async () => {
   if (!url)
     throw new Error('[vue-event-source] The playground dev server did not report a local URL.')
 
-  browser = await chromium.launch({ executablePath, args: chromiumArgs, headless: true })
+  browser = await chromium.launch(await launchOptions())
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
   page.on('pageerror', error => pageErrors.push(error.message))
   await page.goto(url)

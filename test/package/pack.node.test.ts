@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { chromium } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromiumArgs, findChromium } from '../../vite.config'
+import { launchOptions } from '../browser'
 
 const run = promisify(execFile)
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -133,12 +133,9 @@ describe('the npm package in a Vite app', () => {
   })
 
   it('streams into the page in Chromium, loading no transport chunk', async () => {
-    const executablePath = findChromium()
-    if (!executablePath)
-      throw new Error('[vue-event-source] This test needs Chromium: `apt-get install -y chromium`, or set CHROME_PATH.')
     const requested: string[] = []
     const server = await serve(join(scratch, 'dist'), requested)
-    const browser = await chromium.launch({ executablePath, args: chromiumArgs, headless: true })
+    const browser = await chromium.launch(await launchOptions())
     try {
       const page = await browser.newPage()
       const pageErrors: string[] = []
