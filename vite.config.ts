@@ -34,6 +34,8 @@ export default defineConfig(async ({ mode }): Promise<ViteUserConfig> => ({
           name: 'browser',
           include: ['test/**/*.browser.test.ts'],
           testTimeout: 30_000,
+          // SSE servers written with the frameworks users run (test/frameworks.browser.test.ts).
+          globalSetup: ['./test/frameworks/setup.ts'],
           browser: {
             enabled: true,
             headless: true,
