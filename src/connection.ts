@@ -15,7 +15,8 @@ export interface ReconnectOptions {
    */
   retries?: number
   /**
-   * First delay in ms, doubling on each failed attempt; the server's `retry:` replaces it.
+   * Base delay in ms, doubling on consecutive failures; a server's `retry:` replaces it. Each delay is drawn at
+   * random from [min(250, delay), 2 × delay] × 2^failures, or [retry, 2 × retry] × 2^failures with a `retry:`.
    * @default 1000
    */
   delay?: number
@@ -28,6 +29,15 @@ export interface ReconnectOptions {
   onFailed?: () => void
 }
 
+/**
+ * A stream proves healthy, so that the retry budget and the backoff start over, when an event arrives or when it has
+ * stayed open this long (ms): a server that accepts and drops at once is backed off like any failure.
+ */
+export const HEALTHY_AFTER = 5000
+
+/** The browser's own reconnect delay where the server sent no `retry:` (Chromium and Firefox: 3 s; WebKit: 1 s). */
+const BROWSER_RECONNECT_DELAY = 3000
+
 /** What one logical stream needs; everything is already resolved (URL joined, body serialized). */
 export interface ConnectionConfig {
   url: string
@@ -37,7 +47,13 @@ export interface ConnectionConfig {
   transport: TransportChoice
   autoReconnect: boolean | ReconnectOptions
   heartbeatTimeout: number
+  /** No response head within this many ms aborts the attempt (0: no limit). */
+  connectTimeout: number
+  /** A GET stream closes once the page has been hidden this long (ms; 0: never) and resumes when shown. */
+  pauseWhenHidden: number
   lastEventId: string
+  /** Query parameter that carries the resume point besides the `Last-Event-ID` header (`false`: header only). */
+  lastEventIdParam: string | false
   /** Read on every connect and reconnect, so a fresh token goes with each attempt. */
   headers: () => Record<string, string> | Promise<Record<string, string>>
   onUnauthorized?: ((error: SseError) => unknown) | undefined
@@ -63,7 +79,7 @@ function loadTransport(name: TransportName): Promise<TransportFactory> {
 }
 
 /** Which transport can carry this request; an explicit choice that cannot is a `config` error, never a silent drop. */
-export function pickTransport(choice: TransportChoice, method: string, hasBody: boolean, hasHeaders: boolean): TransportName {
+export function pickTransport(choice: TransportChoice, method: string, hasBody: boolean, hasHeaders: boolean, resuming = false): TransportName {
   if (hasBody && (method === 'GET' || method === 'HEAD'))
     throw new SseError('config', `A ${method} request cannot have a body; use method 'POST' (the default with a body) or drop the body.`)
   const needsFetch = hasBody || method !== 'GET'
@@ -72,7 +88,8 @@ export function pickTransport(choice: TransportChoice, method: string, hasBody: 
       return 'fetch'
     if (hasHeaders)
       return 'polyfill'
-    return typeof EventSource === 'function' ? 'native' : 'fetch'
+    // A new EventSource cannot send `Last-Event-ID`: a reconnect of our own that resumes goes over fetch, which can.
+    return typeof EventSource === 'function' && !resuming ? 'native' : 'fetch'
   }
   if (needsFetch && choice !== 'fetch')
     throw new SseError('config', `transport "${choice}" can only send GET requests without a body; use "fetch" (or "auto") for method ${method}${hasBody ? ' with a body' : ''}.`)
@@ -92,15 +109,25 @@ function toSseError(error: unknown): SseError {
   return error instanceof SseError ? error : new SseError('network', 'Could not prepare the request.', { cause: error })
 }
 
+/** `navigator.onLine` where there is one: false only when the browser knows it is offline. */
+function online(): boolean {
+  return typeof navigator === 'undefined' || navigator.onLine !== false
+}
+
 /**
  * One logical stream: connects through a transport, reconnects with backoff, resumes from the last event id,
  * detects stalls, and fans events out to its observers. Knows nothing of Vue.
+ *
+ * Reconnect policy, for every transport: the server's `retry:` is a floor and backoff doubles from it (or from
+ * `delay`) on consecutive failures, with jitter above it; the budget and backoff start over only once a stream proves
+ * healthy (`HEALTHY_AFTER`); `Retry-After` on 429/503 sets the next delay; while the browser is offline nothing is
+ * spent and `online` reconnects at once; a GET stream may pause while the page is hidden.
  */
 export class Connection implements EventStream {
   readonly role = 'local'
   status: SseStatus = 'CLOSED'
   error: SseError | null = null
-  /** Reconnect attempts since the last successful open. */
+  /** Reconnect attempts since the stream last proved healthy. */
   retryCount = 0
   lastEventId: string
   /** The transport of the current or last attempt. */
@@ -114,9 +141,19 @@ export class Connection implements EventStream {
   private generation = 0
   private retryTimer: ReturnType<typeof setTimeout> | undefined
   private stallTimer: ReturnType<typeof setTimeout> | undefined
+  private connectTimer: ReturnType<typeof setTimeout> | undefined
+  private healthTimer: ReturnType<typeof setTimeout> | undefined
+  private hiddenTimer: ReturnType<typeof setTimeout> | undefined
   private lastActivity = 0
   private serverRetry: number | undefined
   private unauthorizedHandled = false
+  /** The current attempt has shown that the server serves this stream (see `HEALTHY_AFTER`). */
+  private healthy = false
+  /** The last reconnect of our own that resumed over fetch failed before any answer: try the EventSource next. */
+  private fetchResumeFailed = false
+  /** Closed because the page is hidden (`pauseWhenHidden`); reopens when it is shown. */
+  private paused = false
+  private removeListeners: (() => void) | null = null
 
   constructor(config: ConnectionConfig) {
     this.config = config
@@ -143,11 +180,59 @@ export class Connection implements EventStream {
   open(): void {
     this.retryCount = 0
     this.unauthorizedHandled = false
+    this.paused = false
+    this.addListeners()
     void this.connect()
   }
 
   /** Final until `open()`: no reconnect, every timer cleared. */
   close(): void {
+    this.removeListeners?.()
+    this.removeListeners = null
+    this.paused = false
+    this.stop(null)
+  }
+
+  /** The browser's network and page signals, while the caller wants the stream. */
+  private addListeners(): void {
+    if (this.removeListeners || typeof window === 'undefined')
+      return
+    const onOnline = () => {
+      // Back online: whatever wait is under way was for a network that is there again.
+      if (this.status === 'CONNECTING' && !this.transport && !this.paused)
+        void this.connect()
+    }
+    window.addEventListener('online', onOnline)
+    const removers = [() => window.removeEventListener('online', onOnline)]
+    const pauseAfter = this.config.pauseWhenHidden
+    // A POST (or any request with a body) is never replayed behind the caller's back.
+    if (pauseAfter > 0 && this.config.body === undefined && typeof document !== 'undefined') {
+      const onVisibility = () => {
+        clearTimeout(this.hiddenTimer)
+        if (document.visibilityState === 'hidden') {
+          this.hiddenTimer = setTimeout(() => this.pause(), pauseAfter)
+        }
+        else if (this.paused) {
+          this.paused = false
+          void this.connect()
+        }
+      }
+      document.addEventListener('visibilitychange', onVisibility)
+      removers.push(() => {
+        clearTimeout(this.hiddenTimer)
+        document.removeEventListener('visibilitychange', onVisibility)
+      })
+      if (document.visibilityState === 'hidden')
+        this.hiddenTimer = setTimeout(() => this.pause(), pauseAfter)
+    }
+    this.removeListeners = () => removers.forEach(remove => remove())
+  }
+
+  /** Hidden long enough: close the request, keep the resume point; `status` reads `'CLOSED'` until shown again. */
+  private pause(): void {
+    if (this.status === 'CLOSED')
+      return
+    this.paused = true
     this.stop(null)
   }
 
@@ -161,7 +246,8 @@ export class Connection implements EventStream {
       headers = await config.headers()
       if (generation !== this.generation)
         return
-      const name = pickTransport(config.transport, config.method, config.body !== undefined, Object.keys(headers).length > 0)
+      const resuming = this.lastEventId !== '' && !this.fetchResumeFailed
+      const name = pickTransport(config.transport, config.method, config.body !== undefined, Object.keys(headers).length > 0, resuming)
       this.transportName = name
       factory = await (config.loadTransport ?? loadTransport)(name)
     }
@@ -174,6 +260,9 @@ export class Connection implements EventStream {
       return
 
     const current = () => generation === this.generation
+    this.healthy = false
+    this.armConnectTimer(config.connectTimeout)
+    const resumedOverFetch = this.transportName === 'fetch' && config.transport === 'auto' && this.lastEventId !== '' && !headers.Authorization
     this.transport = factory({
       url: config.url,
       method: config.method,
@@ -181,15 +270,17 @@ export class Connection implements EventStream {
       body: config.body,
       withCredentials: config.withCredentials,
       lastEventId: this.lastEventId,
+      lastEventIdParam: config.lastEventIdParam,
       events: this.events,
     }, {
       open: () => {
         if (!current())
           return
-        this.retryCount = 0
+        clearTimeout(this.connectTimer)
+        this.fetchResumeFailed = false
         this.error = null
-        this.unauthorizedHandled = false
         this.armStallTimer()
+        this.armHealthTimer()
         this.setStatus('OPEN')
         this.observers.open()
       },
@@ -198,6 +289,8 @@ export class Connection implements EventStream {
           return
         this.lastEventId = event.id
         this.touch()
+        if (!this.healthy)
+          this.markHealthy()
         this.observers.event(event)
       },
       id: (id) => {
@@ -212,22 +305,79 @@ export class Connection implements EventStream {
         if (current())
           this.touch()
       },
+      reconnecting: (error) => {
+        // The browser's own reconnect resumes with the header and the server's `retry:`: let it run while the stream
+        // is healthy and the network is there; otherwise (a server that accepts and drops, a retry: 0 loop, a dead
+        // server, offline) the drop is a failure like any other and backoff applies.
+        if (!current() || !this.healthy || !online() || !this.budgetLeft())
+          return false
+        this.healthy = false
+        clearTimeout(this.stallTimer)
+        clearTimeout(this.healthTimer)
+        this.retryCount++
+        this.report(error)
+        this.setStatus('CONNECTING')
+        // The browser waits `retry:` (unknown here) before it asks again; past that, a server that never answers
+        // must not leave the stream CONNECTING for ever.
+        this.armConnectTimer(config.connectTimeout && (this.serverRetry ?? BROWSER_RECONNECT_DELAY) + config.connectTimeout)
+        return true
+      },
       end: (reason) => {
         if (!current())
           return
         this.transport = null
-        if (reason === 'no-content')
+        if (reason === 'no-content') {
+          // The server said "nothing more": whatever went wrong on the way there is over.
+          this.error = null
           this.stop(null)
-        else
+        }
+        else {
           this.retryLater(null)
+        }
       },
       fail: (error) => {
         if (!current())
           return
         this.transport = null
+        // A cross-origin server may refuse the preflight that `Last-Event-ID` on fetch needs; EventSource sends it
+        // without one (the resume point then travels in the query).
+        if (resumedOverFetch && error.type === 'network' && this.status !== 'OPEN')
+          this.fetchResumeFailed = true
         this.fail(error)
       },
     })
+  }
+
+  private markHealthy(): void {
+    this.healthy = true
+    clearTimeout(this.healthTimer)
+    this.retryCount = 0
+    this.unauthorizedHandled = false
+    this.notify()
+  }
+
+  private armHealthTimer(): void {
+    const generation = this.generation
+    clearTimeout(this.healthTimer)
+    this.healthTimer = setTimeout(() => {
+      if (generation === this.generation && this.status === 'OPEN' && !this.healthy)
+        this.markHealthy()
+    }, HEALTHY_AFTER)
+  }
+
+  /** No response head in time: abort and try again (`ms` 0: no limit). */
+  private armConnectTimer(ms: number): void {
+    clearTimeout(this.connectTimer)
+    if (!(ms > 0))
+      return
+    const generation = this.generation
+    this.connectTimer = setTimeout(() => {
+      if (generation !== this.generation)
+        return
+      this.transport?.close()
+      this.transport = null
+      this.fail(new SseError('timeout', `No response within ${ms} ms; trying again.`))
+    }, ms)
   }
 
   private fail(error: SseError): void {
@@ -258,10 +408,23 @@ export class Connection implements EventStream {
     this.retryLater(error)
   }
 
+  private budgetLeft(): boolean {
+    const options = reconnectOptions(this.config.autoReconnect)
+    return !!options && this.retryCount < options.retries
+  }
+
   private retryLater(error: SseError | null): void {
     const options = reconnectOptions(this.config.autoReconnect)
     if (!options) {
       this.stop(error)
+      return
+    }
+    if (!online()) {
+      // Nothing can succeed until the network is back, and `online` reconnects at once: no retry is spent.
+      if (error)
+        this.report(error)
+      this.halt()
+      this.setStatus('CONNECTING')
       return
     }
     if (this.retryCount >= options.retries) {
@@ -271,7 +434,10 @@ export class Connection implements EventStream {
     }
     if (error)
       this.report(error)
-    const delay = backoffDelay(this.retryCount, { delay: this.serverRetry ?? options.delay, maxDelay: options.maxDelay })
+    // A stream that ended cleanly after proving healthy starts the backoff over; anything else doubles it.
+    const attempt = error === null && this.healthy ? 0 : this.retryCount
+    const backoff = backoffDelay(attempt, { delay: options.delay, maxDelay: options.maxDelay, serverRetry: this.serverRetry })
+    const delay = error?.retryAfter === undefined ? backoff : Math.max(backoff, error.retryAfter + Math.round(Math.random() * error.retryAfter * 0.1))
     this.retryCount++
     this.halt()
     this.setStatus('CONNECTING')
@@ -308,6 +474,8 @@ export class Connection implements EventStream {
   private halt(): number {
     clearTimeout(this.retryTimer)
     clearTimeout(this.stallTimer)
+    clearTimeout(this.connectTimer)
+    clearTimeout(this.healthTimer)
     this.retryTimer = undefined
     this.stallTimer = undefined
     this.transport?.close()

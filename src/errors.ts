@@ -6,6 +6,7 @@
  * - `unauthorized`: 401 or 403, and `onUnauthorized` could not fix it
  * - `parse`: `json` or `serializer` could not read one message (the stream goes on)
  * - `stalled`: nothing arrived for `heartbeatTimeout` ms
+ * - `timeout`: no response head within `connectTimeout` ms (the attempt is aborted and retried)
  * - `retries-exhausted`: `autoReconnect.retries` reconnects failed in a row
  * - `config`: the options ask for something the chosen transport cannot do
  */
@@ -16,12 +17,15 @@ export type SseErrorType
     | 'unauthorized'
     | 'parse'
     | 'stalled'
+    | 'timeout'
     | 'retries-exhausted'
     | 'config'
 
 export interface SseErrorOptions {
   /** HTTP status, where the transport can see it. */
   status?: number
+  /** The server's `Retry-After`, in ms. */
+  retryAfter?: number
   cause?: unknown
 }
 
@@ -29,28 +33,36 @@ export class SseError extends Error {
   override readonly name = 'SseError'
   readonly type: SseErrorType
   readonly status?: number
+  /** How long the server asked to wait (its `Retry-After` on 429 or 503), in ms: the next attempt waits this long. */
+  readonly retryAfter?: number
 
   constructor(type: SseErrorType, message: string, options: SseErrorOptions = {}) {
     super(`[vue-event-source] ${message}`, options.cause === undefined ? undefined : { cause: options.cause })
     this.type = type
     if (options.status !== undefined)
       this.status = options.status
+    if (options.retryAfter !== undefined)
+      this.retryAfter = options.retryAfter
   }
 }
 
-/** Statuses the API treats as "try again later": 5xx. */
+/** "Try again later": the network, a stall, a timeout, 5xx and 429 (Too Many Requests). */
 export function isRetryable(error: SseError): boolean {
-  return error.type === 'network' || error.type === 'stalled' || (error.type === 'http' && (error.status ?? 0) >= 500)
+  if (error.type === 'http')
+    return (error.status ?? 0) >= 500 || error.status === 429
+  return error.type === 'network' || error.type === 'stalled' || error.type === 'timeout'
 }
 
 const EVENT_STREAM = /^text\/event-stream\s*(?:;|$)/i
 
 /** The error a transport reports for a response it cannot stream from. */
-export function responseError(status: number, contentType: string | null): SseError | null {
+export function responseError(status: number, contentType: string | null, retryAfter?: number): SseError | null {
   if (status === 401 || status === 403)
     return new SseError('unauthorized', `The server answered ${status}: the request is not authorized.`, { status })
-  if (status !== 200)
-    return new SseError('http', `The server answered ${status}; an event stream needs 200.`, { status })
+  if (status !== 200) {
+    const wait = (status === 429 || status === 503) && retryAfter !== undefined ? { retryAfter } : {}
+    return new SseError('http', `The server answered ${status}; an event stream needs 200.`, { status, ...wait })
+  }
   if (!contentType || !EVENT_STREAM.test(contentType.trim())) {
     return new SseError(
       'content-type',

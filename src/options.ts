@@ -55,6 +55,25 @@ export interface SseOptions {
    * @default 0
    */
   heartbeatTimeout?: number
+  /**
+   * No response head within this many ms aborts the attempt and reconnects with an error of type `'timeout'`
+   * (`heartbeatTimeout`, when set and shorter, applies too). 0 turns it off.
+   * @default 30000
+   */
+  connectTimeout?: number
+  /**
+   * Close GET streams once the page has stayed hidden this long (ms; `true`: 30 s) and resume from the last event id
+   * when it is shown again. A paused stream reports `status` `'CLOSED'` with no error. Streams with a body are never
+   * paused (they would be sent again).
+   * @default false
+   */
+  pauseWhenHidden?: boolean | number
+  /**
+   * Query parameter that carries the resume point on reconnects, besides the `Last-Event-ID` header every transport
+   * sends; for servers that read one. `false` sends the header only.
+   * @default 'lastEventId'
+   */
+  lastEventIdParam?: string | false
   /** Parses the data of every message (VueUse-compatible). */
   serializer?: SseSerializer
   /**

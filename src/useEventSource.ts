@@ -10,6 +10,7 @@ import { CrossTabStream, crossTabSupported } from './crossTab'
 import { isClient } from './env'
 import { SseError } from './errors'
 import { requestHeaders, resolveUrl } from './request'
+import { LAST_EVENT_ID_PARAM } from './transports/url'
 
 /** One received message, after `serializer`/`json`. */
 export interface SseMessage<Data = string> {
@@ -100,6 +101,16 @@ export interface UseEventSourceReturn<Data = string, Events extends SseEventMap 
 }
 
 export type UseEventSourceUrl = MaybeRefOrGetter<string | URL | null | undefined>
+
+/** `pauseWhenHidden: true`: streams close after the page has been hidden this long (ms). */
+export const PAUSE_WHEN_HIDDEN_DEFAULT = 30_000
+
+/** `connectTimeout` (default 30 s), shortened by a shorter `heartbeatTimeout`: a silent server is silent before its head too. */
+function connectTimeout({ connectTimeout = 30_000, heartbeatTimeout = 0 }: SseOptions): number {
+  if (heartbeatTimeout > 0 && (connectTimeout <= 0 || heartbeatTimeout < connectTimeout))
+    return heartbeatTimeout
+  return connectTimeout
+}
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
@@ -245,7 +256,10 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
       transport: options.transport ?? 'auto',
       autoReconnect: options.autoReconnect ?? true,
       heartbeatTimeout: options.heartbeatTimeout ?? 0,
+      connectTimeout: connectTimeout(options),
+      pauseWhenHidden: options.pauseWhenHidden === true ? PAUSE_WHEN_HIDDEN_DEFAULT : Number(options.pauseWhenHidden || 0),
       lastEventId: resumeFrom,
+      lastEventIdParam: options.lastEventIdParam ?? LAST_EVENT_ID_PARAM,
       headers: async () => {
         const headers = await requestHeaders(resolved, options)
         return jsonBody ? { 'Content-Type': 'application/json', ...headers } : headers

@@ -60,8 +60,18 @@ async function settled({ stream, ids }: Tracked, timeout: number): Promise<void>
  * The assertions every resumed stream must pass: each request after the first carried the last id received before
  * it, ids 1..total arrived once each and in order, and the server's 204 ended the stream without an error.
  */
-async function expectResumedAndEnded({ expect }: TestContext, tracked: Tracked, tag: string, total: number) {
-  const records = await serverRecords(recordsOrigin, tag)
+async function expectResumedAndEnded({ expect }: TestContext, tracked: Tracked, tag: string, total: number, { probed = false } = {}) {
+  let records = await serverRecords(recordsOrigin, tag)
+  if (probed) {
+    // After the browser's EventSource gave up (here: on the 204), the library asks once more to learn why. Across
+    // origins, a fetch with Last-Event-ID needs a preflight this server does not answer, so that probe goes without
+    // the header (the resume point in the query instead) and is aborted as soon as its status is known.
+    const probe = records.at(-1)
+    expect(probe?.lastEventId, 'the status probe carries no header').toBeNull()
+    expect(probe?.query.lastEventId, 'the status probe carries the resume point in the query').toBe(String(total))
+    expect(records.at(-2)?.status, 'the answer the browser got').toBe(204)
+    records = records.slice(0, -1)
+  }
   expect(records.length, 'requests the server saw').toBeGreaterThan(1)
   expect(records.map(record => record.lastEventId), 'Last-Event-ID of each request').toEqual(expectedResumePoints(records))
   expect(tracked.ids).toEqual(range(total))
@@ -158,7 +168,7 @@ describe.concurrent('sSE servers written with the frameworks users run', () => {
         events: ['tick'],
       })
       await settled(tracked, 50_000)
-      await expectResumedAndEnded(context, tracked, tag, TOTAL)
+      await expectResumedAndEnded(context, tracked, tag, TOTAL, { probed: true })
     }, 60_000)
 
     it(`auto: waits at least the server's retry: ${SERVER_RETRY} after a cut`, async (context) => {
@@ -172,7 +182,7 @@ describe.concurrent('sSE servers written with the frameworks users run', () => {
       context.expect(gaps.length, 'cuts followed by a request').toBeGreaterThan(0)
       for (const gap of gaps)
         context.expect(gap, 'ms between a cut and the next request').toBeGreaterThanOrEqual(SERVER_RETRY)
-      await expectResumedAndEnded(context, tracked, tag, 1)
+      await expectResumedAndEnded(context, tracked, tag, 1, { probed: true })
     }, 30_000)
   })
 })

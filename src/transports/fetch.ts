@@ -6,13 +6,12 @@ import { resumeRequest } from './url'
 
 /**
  * `fetch()` and a WHATWG-conformant stream parser: any method, body and headers, with the status and Content-Type
- * checked before a byte is parsed. The resume point goes as `Last-Event-ID`, or in the query when no header can
- * carry it.
+ * checked before a byte is parsed. The resume point goes as `Last-Event-ID` (and in the query, see `resumeRequest`).
  */
 export const fetchTransport: TransportFactory = (request, callbacks) => {
   const controller = new AbortController()
   const { signal } = controller
-  const resume = resumeRequest(request.url, request.lastEventId)
+  const resume = resumeRequest(request.url, request.lastEventId, request.lastEventIdParam)
   // Events before the stream's first id carry the resume point, as they would after the browser's own reconnect.
   let lastEventId = request.lastEventId
   // An event carries its id; only a block that set the id and dispatched nothing needs a commit of its own, once

@@ -1,4 +1,5 @@
 import type { TransportCallbacks } from './types'
+import { parseRetryAfter } from '../backoff'
 import { responseError, SseError } from '../errors'
 
 /**
@@ -18,7 +19,8 @@ export interface EventStreamHandlers {
 export function classifyResponse(response: Response): 'no-content' | SseError | null {
   if (response.status === 204)
     return 'no-content'
-  return responseError(response.status, response.headers.get('content-type'))
+  // Cross-origin, `Retry-After` is readable only where the server lists it in Access-Control-Expose-Headers.
+  return responseError(response.status, response.headers.get('content-type'), parseRetryAfter(response.headers.get('retry-after')))
 }
 
 /** A body nobody reads is cancelled; its promise rejects when the stream has broken already, which is no news. */

@@ -1,44 +1,66 @@
 import type { TransportFactory } from './types'
 import { SseError } from '../errors'
 import { classifyResponse } from './http'
-import { withLastEventId } from './url'
+import { LAST_EVENT_ID_PARAM, resumeRequest, withLastEventId } from './url'
 
 /**
  * The browser's EventSource hides why it failed a connection. One plain request tells the status and Content-Type,
- * so a 204 can stop quietly, a 5xx can retry and a 404 can say so. It runs only after such a failure.
+ * so a 204 can stop quietly, a 5xx can retry and a 404 can say so. It runs only after such a failure, and carries the
+ * resume point as the browser's own request did, so a server answers it as it answered that one.
  */
-async function diagnose(url: string, withCredentials: boolean): Promise<SseError | 'no-content'> {
-  const controller = new AbortController()
+async function diagnose(url: string, withCredentials: boolean, lastEventId: string, param: string | false): Promise<SseError | 'no-content'> {
+  const resume = resumeRequest(url, lastEventId, param)
+  const ask = async (headers: Record<string, string>) => {
+    const controller = new AbortController()
+    try {
+      return classifyResponse(await fetch(resume.url, {
+        headers: { Accept: 'text/event-stream', ...headers },
+        credentials: withCredentials ? 'include' : 'same-origin',
+        cache: 'no-store',
+        signal: controller.signal,
+      }))
+    }
+    finally {
+      controller.abort()
+    }
+  }
   try {
-    const response = await fetch(url, {
-      headers: { Accept: 'text/event-stream' },
-      credentials: withCredentials ? 'include' : 'same-origin',
-      cache: 'no-store',
-      signal: controller.signal,
-    })
-    return classifyResponse(response)
-      ?? new SseError('network', 'The browser closed the event stream.', { status: response.status })
+    return await ask(resume.headers)
+      ?? new SseError('network', 'The browser closed the event stream.', { status: 200 })
   }
   catch (cause) {
-    return new SseError('network', `Could not connect to ${url}.`, { cause })
-  }
-  finally {
-    controller.abort()
+    if (!resume.headers['Last-Event-ID'] || new URL(url).origin === location.origin)
+      return new SseError('network', 'Could not connect.', { cause })
+    // Cross-origin, `Last-Event-ID` on fetch needs a CORS preflight the server may not answer (EventSource sends it
+    // without one). Asked without it, a server that streams to a fresh request but refused the browser's resumed one
+    // has answered the resume point, as a server says "nothing more": 204. Anything else speaks for itself.
+    try {
+      return await ask({}) ?? 'no-content'
+    }
+    catch {
+      return new SseError('network', 'Could not connect.', { cause })
+    }
   }
 }
 
 /**
- * `window.EventSource`: GET, no headers. Its own reconnect is cut short so that backoff, the retry budget and
- * fresh options apply to every attempt; the resume point travels as the `lastEventId` query parameter.
+ * `window.EventSource`: GET, no headers. When a stream breaks, the browser's own reconnect is the one request that can
+ * resume against any server: it sends `Last-Event-ID` (no script can set that header on an EventSource), waits the
+ * server's `retry:` (which no script can read), and keeps ids set by blocks that dispatch nothing. So a drop is offered
+ * to the connection through `reconnecting`, which lets the browser go on while the stream is healthy and takes over
+ * otherwise (see Connection). Only the first request can carry a resume point of ours, in the query.
  */
 export const nativeTransport: TransportFactory = (request, callbacks) => {
-  const url = withLastEventId(request.url, request.lastEventId)
+  const url = withLastEventId(request.url, request.lastEventId, request.lastEventIdParam || LAST_EVENT_ID_PARAM)
   const source = new EventSource(url, { withCredentials: request.withCredentials })
   let finished = false
   let closed = false
   let opened = false
-  /** Whether this EventSource has seen an id: a new one starts from '' where the browser's own reconnect keeps it. */
+  /** Whether this EventSource has seen an id: before that its events carry the resume point it started from. */
   let sawId = false
+  let lastEventId = request.lastEventId
+  /** When the browser started waiting to reconnect by itself. */
+  let droppedAt = 0
 
   const finish = () => {
     finished = true
@@ -48,11 +70,13 @@ export const nativeTransport: TransportFactory = (request, callbacks) => {
     // A listener for "open" or "error" also gets the EventSource's own events, which are no messages.
     if (finished || !(event instanceof MessageEvent))
       return
-    const { data, lastEventId } = event as MessageEvent<string>
+    const { data } = event as MessageEvent<string>
     // Ambiguous only when the server's first id is an empty one, which then reads as the resume point.
-    if (lastEventId !== '')
+    if (event.lastEventId !== '')
       sawId = true
-    callbacks.event({ type: event.type, data, id: sawId ? lastEventId : request.lastEventId })
+    if (sawId)
+      lastEventId = event.lastEventId
+    callbacks.event({ type: event.type, data, id: lastEventId })
   }
   const listen = (type: string) => source.addEventListener(type, onEvent)
 
@@ -63,21 +87,32 @@ export const nativeTransport: TransportFactory = (request, callbacks) => {
   source.onopen = (event) => {
     if (finished || event instanceof MessageEvent)
       return
+    if (droppedAt) {
+      // The browser waited the server's `retry:` (or its default) before this request: the connection keeps it as a
+      // floor for reconnects of its own, as it keeps a `retry:` the other transports can read.
+      callbacks.retry(Date.now() - droppedAt)
+      droppedAt = 0
+    }
     opened = true
     callbacks.open()
   }
   source.onerror = (event) => {
     if (finished || event instanceof MessageEvent)
       return
-    // CONNECTING: the browser lost the connection and would retry by itself. CLOSED: it failed the connection
-    // (a status other than 200, a wrong Content-Type, a 204), or gave up on a broken stream it had opened.
-    const failed = source.readyState === EventSource.CLOSED && !opened
-    finish()
-    if (!failed) {
-      callbacks.fail(new SseError('network', opened ? 'The connection was lost.' : `Could not connect to ${request.url}.`))
+    // CONNECTING: the connection broke (or a reconnect could not reach the server) and the browser will try again by
+    // itself. CLOSED: it failed the connection: a status other than 200, a wrong Content-Type, a 204.
+    if (source.readyState !== EventSource.CLOSED) {
+      const error = new SseError('network', opened ? 'The connection was lost.' : 'Could not connect.')
+      if (callbacks.reconnecting?.(error)) {
+        droppedAt = Date.now()
+        return
+      }
+      finish()
+      callbacks.fail(error)
       return
     }
-    void diagnose(url, request.withCredentials).then((outcome) => {
+    finish()
+    void diagnose(request.url, request.withCredentials, lastEventId, request.lastEventIdParam).then((outcome) => {
       if (closed)
         return
       if (outcome === 'no-content')

@@ -2,7 +2,7 @@ import type { TransportCallbacks, TransportFactory } from './types'
 import { EventSourcePolyfill } from 'event-source-polyfill'
 import { SseError } from '../errors'
 import { MAX_BUFFER, readEventStream } from './http'
-import { withLastEventId } from './url'
+import { resumeRequest } from './url'
 
 /**
  * The polyfill arms a stall timer of its own (45 s by default, also while a slow server has not answered yet); the
@@ -147,7 +147,7 @@ class PolyfillFeed {
  * `EventSourcePolyfill`: GET with headers. The bytes come through a `Transport` of our own (fetch, status and
  * Content-Type checked first) and a line filter that corrects what the polyfill's parser gets wrong; the polyfill
  * parses and dispatches the rest. It never reconnects by itself: the connection does, with fresh headers and the resume
- * point as the `lastEventId` query parameter.
+ * point as the `Last-Event-ID` header.
  */
 export const polyfillTransport: TransportFactory = (request, callbacks) => {
   const controller = new AbortController()
@@ -205,8 +205,10 @@ export const polyfillTransport: TransportFactory = (request, callbacks) => {
     }
   }
 
-  source = new EventSourcePolyfill(withLastEventId(request.url, request.lastEventId), {
-    headers: request.headers,
+  // Each attempt is a new polyfill that never reconnects by itself, so the resume point is set here, as a header.
+  const resume = resumeRequest(request.url, request.lastEventId, request.lastEventIdParam)
+  source = new EventSourcePolyfill(resume.url, {
+    headers: { ...request.headers, ...resume.headers },
     withCredentials: request.withCredentials,
     heartbeatTimeout: NO_HEARTBEAT,
     Transport: FetchFeed,

@@ -17,8 +17,10 @@ export interface TransportRequest {
   /** Serialized body, for the fetch transport. */
   body: string | undefined
   withCredentials: boolean
-  /** Resume point: sent as `Last-Event-ID` where the transport can, else as the `lastEventId` query parameter. */
+  /** Resume point: sent as the `Last-Event-ID` header where the transport can, and as the query parameter `lastEventIdParam`. */
   lastEventId: string
+  /** Query parameter that carries the resume point as well (`false`: the header only). */
+  lastEventIdParam: string | false
   /** Named event types to receive besides `message`. */
   events: Iterable<string>
 }
@@ -36,6 +38,12 @@ export interface TransportCallbacks {
   retry: (ms: number) => void
   /** Bytes arrived (comments included, where the transport can see them). */
   activity: () => void
+  /**
+   * The connection broke and the transport is about to reconnect by itself (the browser's EventSource does, sending
+   * `Last-Event-ID` and waiting the server's `retry:`). Return true to let it, false to have it stop for good: the
+   * connection then reconnects on its own terms.
+   */
+  reconnecting?: (error: SseError) => boolean
   /** The server ended the stream: `'eof'` a 200 stream closed cleanly, `'no-content'` a 204 (stop for good). */
   end: (reason: 'eof' | 'no-content') => void
   fail: (error: SseError) => void

@@ -1,8 +1,11 @@
+/** The query parameter that carries the resume point by default, besides the `Last-Event-ID` header. */
+export const LAST_EVENT_ID_PARAM = 'lastEventId'
+
 /**
- * Puts the resume point in the `lastEventId` query parameter, for transports that cannot send `Last-Event-ID`. One the
- * URL already has is replaced: servers read the first, and that would be a stale one.
+ * Puts the resume point in a query parameter, for servers that read one. One the URL already has is replaced: servers
+ * read the first, and that would be a stale one.
  */
-export function withLastEventId(url: string, lastEventId: string): string {
+export function withLastEventId(url: string, lastEventId: string, param: string = LAST_EVENT_ID_PARAM): string {
   if (!lastEventId)
     return url
   const hash = url.indexOf('#')
@@ -11,8 +14,8 @@ export function withLastEventId(url: string, lastEventId: string): string {
   const path = question === -1 ? beforeHash : beforeHash.slice(0, question)
   const kept = question === -1
     ? []
-    : beforeHash.slice(question + 1).split('&').filter(part => part !== '' && part.split('=', 1)[0] !== 'lastEventId')
-  kept.push(`lastEventId=${encodeURIComponent(lastEventId)}`)
+    : beforeHash.slice(question + 1).split('&').filter(part => part !== '' && part.split('=', 1)[0] !== param)
+  kept.push(`${param}=${encodeURIComponent(lastEventId)}`)
   return `${path}?${kept.join('&')}${hash === -1 ? '' : url.slice(hash)}`
 }
 
@@ -34,13 +37,17 @@ function headerSafe(value: string): boolean {
 }
 
 /**
- * The resume point as a `Last-Event-ID` header where the id survives a trip through HTTP headers, else as the
- * `lastEventId` query parameter.
+ * The resume point as the `Last-Event-ID` header, which is what the spec and every server framework read, and also as
+ * the query parameter `param` unless that is `false`. An id that cannot survive a trip through HTTP headers goes in
+ * the query only (under the default name when `param` is `false`: it has no other way to travel).
  */
-export function resumeRequest(url: string, lastEventId: string): { url: string, headers: Record<string, string> } {
+export function resumeRequest(url: string, lastEventId: string, param: string | false): { url: string, headers: Record<string, string> } {
   if (!lastEventId)
     return { url, headers: {} }
-  if (headerSafe(lastEventId))
-    return { url, headers: { 'Last-Event-ID': lastEventId } }
-  return { url: withLastEventId(url, lastEventId), headers: {} }
+  if (!headerSafe(lastEventId))
+    return { url: withLastEventId(url, lastEventId, param || LAST_EVENT_ID_PARAM), headers: {} }
+  return {
+    url: param === false ? url : withLastEventId(url, lastEventId, param),
+    headers: { 'Last-Event-ID': lastEventId },
+  }
 }

@@ -448,6 +448,41 @@ function resume(ex: Exchange): void {
   })
 }
 
+/** Requests each scripted stream (tag and steps) has had: the next one plays the next step. */
+const scriptPositions = new Map<string, number>()
+
+/**
+ * A server that misbehaves on a schedule: `steps` is a comma-separated list played one per request, the last one
+ * repeating. `end` opens a 200 stream and ends it at once (`end:retry=0` sends a retry field first), `ok` streams like
+ * /counter, `hang` accepts and never answers, and a status code answers with it (`503:ra=3` adds Retry-After: 3).
+ */
+function script(ex: Exchange): void {
+  const steps = (ex.url.searchParams.get('steps') ?? 'ok').split(',')
+  const key = `${ex.record.tag ?? ''}|${steps.join(',')}`
+  const position = scriptPositions.get(key) ?? 0
+  scriptPositions.set(key, position + 1)
+  const [step = 'ok', ...options] = (steps[Math.min(position, steps.length - 1)] ?? 'ok').split(':')
+  const option = (name: string) => options.find(entry => entry.startsWith(`${name}=`))?.slice(name.length + 1)
+  if (step === 'ok') {
+    counter(ex)
+  }
+  else if (step === 'hang') {
+    // The socket stays open with no head, as a server stuck behind a proxy would.
+  }
+  else if (step === 'end') {
+    ex.openStream({ comment: false })
+    const retry = option('retry')
+    ex.res.end(retry === undefined ? '' : `retry: ${retry}\n\n`)
+  }
+  else if (/^\d{3}$/.test(step)) {
+    const retryAfter = option('ra')
+    ex.text(Number(step), `status ${step}`, retryAfter === undefined ? {} : { 'Retry-After': retryAfter })
+  }
+  else {
+    throw new BadRequest(`unknown step '${step}'`)
+  }
+}
+
 interface Route {
   serve: (ex: Exchange) => void
   /** Allowed methods; any method when absent. OPTIONS (CORS preflight) is always answered. */
@@ -471,6 +506,7 @@ const routes: Record<string, Route> = {
   'echo': { serve: echo },
   'burst': { serve: burst, methods: ['GET'] },
   'resume': { serve: resume, methods: ['GET'] },
+  'script': { serve: script },
 }
 
 function serve(ex: Exchange): void {

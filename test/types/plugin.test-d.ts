@@ -59,10 +59,11 @@ describe('createSse and ssePlugin', () => {
 describe('SseError', () => {
   it('has a type union and an optional HTTP status', () => {
     expectTypeOf<SseError['type']>().toEqualTypeOf<
-      'network' | 'http' | 'content-type' | 'unauthorized' | 'parse' | 'stalled' | 'retries-exhausted' | 'config'
+      'network' | 'http' | 'content-type' | 'unauthorized' | 'parse' | 'stalled' | 'timeout' | 'retries-exhausted' | 'config'
     >()
     expectTypeOf<SseErrorType>().toEqualTypeOf<SseError['type']>()
     expectTypeOf<SseError['status']>().toEqualTypeOf<number | undefined>()
+    expectTypeOf<SseError['retryAfter']>().toEqualTypeOf<number | undefined>()
     expectTypeOf<SseError>().toExtend<Error>()
   })
 })

@@ -1,32 +1,57 @@
 import { describe, expect, it } from 'vitest'
-import { backoffDelay } from '../../src/backoff'
+import { backoffDelay, MIN_RECONNECT_DELAY, parseRetryAfter } from '../../src/backoff'
 
 const options = { delay: 1000, maxDelay: 30_000 }
+const top = () => 1
+const bottom = () => 0
 
 describe('backoffDelay', () => {
-  it('doubles from the base delay up to the ceiling', () => {
-    const ceilings = [0, 1, 2, 3, 4, 5, 6, 10].map(attempt => backoffDelay(attempt, options, () => 1))
-    expect(ceilings).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000])
+  it('without retry: draws from [250 ms, 2 × delay], doubling on each failure, up to maxDelay', () => {
+    expect([0, 1, 2, 3, 4, 5, 10].map(attempt => backoffDelay(attempt, options, bottom)))
+      .toEqual([250, 500, 1000, 2000, 4000, 8000, 30_000])
+    expect([0, 1, 2, 3, 4, 10].map(attempt => backoffDelay(attempt, options, top)))
+      .toEqual([2000, 4000, 8000, 16_000, 30_000, 30_000])
+    expect(MIN_RECONNECT_DELAY).toBe(250)
   })
 
-  it('jitters between half and all of each step', () => {
-    expect(backoffDelay(0, options, () => 0)).toBe(500)
-    expect(backoffDelay(2, options, () => 0)).toBe(2000)
-    expect(backoffDelay(2, options, () => 0.5)).toBe(3000)
+  it('spreads a herd: first reconnects over 1.75 s with a median near 1.1 s', () => {
+    expect(backoffDelay(0, options, () => 0.5)).toBe(1125)
     for (let i = 0; i < 200; i++) {
-      const delay = backoffDelay(3, options)
-      expect(delay).toBeGreaterThanOrEqual(4000)
-      expect(delay).toBeLessThanOrEqual(8000)
+      const delay = backoffDelay(0, options)
+      expect(delay).toBeGreaterThanOrEqual(250)
+      expect(delay).toBeLessThanOrEqual(2000)
     }
   })
 
-  it('takes the server\'s retry as the base and still caps it', () => {
-    expect(backoffDelay(0, { delay: 10, maxDelay: 30_000 }, () => 1)).toBe(10)
-    expect(backoffDelay(3, { delay: 10, maxDelay: 30_000 }, () => 1)).toBe(80)
-    expect(backoffDelay(0, { delay: 60_000, maxDelay: 30_000 }, () => 1)).toBe(30_000)
+  it('takes the server\'s retry as a floor: [R, 2R], never sooner', () => {
+    expect(backoffDelay(0, { ...options, serverRetry: 3000 }, bottom)).toBe(3000)
+    expect(backoffDelay(0, { ...options, serverRetry: 3000 }, top)).toBe(6000)
+    expect(backoffDelay(2, { ...options, serverRetry: 3000 }, bottom)).toBe(12_000)
+    // A retry beyond maxDelay still wins: the server asked for it.
+    expect(backoffDelay(0, { ...options, serverRetry: 60_000 }, top)).toBe(60_000)
+  })
+
+  it('retry: 0 cannot make a loop: the floor takes over and still doubles', () => {
+    expect(backoffDelay(0, { ...options, serverRetry: 0 }, bottom)).toBe(250)
+    expect(backoffDelay(3, { ...options, serverRetry: 0 }, bottom)).toBe(2000)
+    // A caller's own smaller delay is its choice.
+    expect(backoffDelay(0, { delay: 20, maxDelay: 30_000, serverRetry: 0 }, bottom)).toBe(20)
   })
 
   it('does not overflow on a very long outage', () => {
-    expect(backoffDelay(10_000, options, () => 1)).toBe(30_000)
+    expect(backoffDelay(10_000, options, top)).toBe(30_000)
+  })
+})
+
+describe('parseRetryAfter', () => {
+  it('reads seconds and HTTP dates, and ignores anything else', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z')
+    expect(parseRetryAfter('3', now)).toBe(3000)
+    expect(parseRetryAfter(' 0 ', now)).toBe(0)
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:05 GMT', now)).toBe(5000)
+    expect(parseRetryAfter('Wed, 31 Dec 2025 23:00:00 GMT', now)).toBe(0)
+    expect(parseRetryAfter('soon', now)).toBeUndefined()
+    expect(parseRetryAfter('-1', now)).toBeUndefined()
+    expect(parseRetryAfter(null, now)).toBeUndefined()
   })
 })

@@ -34,7 +34,10 @@ function setup(overrides: Partial<ConnectionConfig> = {}) {
     transport: 'native',
     autoReconnect: { delay: 100, maxDelay: 1000 },
     heartbeatTimeout: 0,
+    connectTimeout: 0,
+    pauseWhenHidden: 0,
     lastEventId: '',
+    lastEventIdParam: 'lastEventId',
     headers: () => ({}),
     loadTransport: async () => factory,
     ...overrides,
@@ -76,30 +79,87 @@ describe('connection', () => {
     last().callbacks.fail(new SseError('network', 'lost'))
     expect(connection.status).toBe('CONNECTING')
     expect(connection.retryCount).toBe(1)
-    await vi.advanceTimersByTimeAsync(99)
+    // Math.random() is 1: the top of [min(250, delay), 2 × delay] = 200 ms, then 400 ms.
+    await vi.advanceTimersByTimeAsync(199)
     expect(attempts).toHaveLength(1)
     await vi.advanceTimersByTimeAsync(1)
     expect(attempts).toHaveLength(2)
     expect(last().request.lastEventId).toBe('7')
     last().callbacks.fail(new SseError('network', 'refused'))
-    await vi.advanceTimersByTimeAsync(199)
+    await vi.advanceTimersByTimeAsync(399)
     expect(attempts).toHaveLength(2)
     await vi.advanceTimersByTimeAsync(1)
     expect(attempts).toHaveLength(3)
     last().callbacks.open()
-    expect(connection.retryCount).toBe(0)
+    // Open is not yet healthy: the budget starts over with the first event.
+    expect(connection.retryCount).toBe(2)
     expect(connection.error).toBeNull()
+    last().callbacks.event({ type: 'message', data: 'b', id: '8' })
+    expect(connection.retryCount).toBe(0)
     expect(statuses).toEqual(['CONNECTING', 'OPEN', 'CONNECTING', 'OPEN'])
   })
 
-  it('uses the server\'s retry as the base delay', async () => {
+  it('waits at least the server\'s retry, with jitter above it only', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0)
     const { connection, attempts, last } = setup()
     connection.open()
     await vi.advanceTimersByTimeAsync(0)
     last().callbacks.open()
-    last().callbacks.retry(10)
+    last().callbacks.retry(3000)
+    last().callbacks.event({ type: 'message', data: 'a', id: '1' })
     last().callbacks.end('eof')
-    await vi.advanceTimersByTimeAsync(10)
+    await vi.advanceTimersByTimeAsync(2999)
+    expect(attempts).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(attempts).toHaveLength(2)
+  })
+
+  it('never lets retry: 0 make a request loop: the floor applies and doubles', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0)
+    const { connection, attempts, last } = setup({ autoReconnect: { delay: 1000 } })
+    connection.open()
+    await vi.advanceTimersByTimeAsync(0)
+    last().callbacks.open()
+    last().callbacks.retry(0)
+    last().callbacks.end('eof')
+    for (let i = 0; i < 20; i++) {
+      await vi.advanceTimersByTimeAsync(0)
+      last().callbacks.fail(new SseError('http', 'down', { status: 503 }))
+    }
+    await vi.advanceTimersByTimeAsync(0)
+    const before = attempts.length
+    // 250, 500, 1000, 2000 ms: a server that answers 503 at once gets at most a handful of requests in 5 s.
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(before).toBe(1)
+    expect(attempts.length).toBeLessThanOrEqual(5)
+  })
+
+  it('waits for Retry-After on 503 and retries a 429', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0)
+    const { connection, attempts, last } = setup()
+    connection.open()
+    await vi.advanceTimersByTimeAsync(0)
+    last().callbacks.fail(new SseError('http', 'busy', { status: 503, retryAfter: 3000 }))
+    await vi.advanceTimersByTimeAsync(2999)
+    expect(attempts).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(attempts).toHaveLength(2)
+    last().callbacks.fail(new SseError('http', 'slow down', { status: 429, retryAfter: 1000 }))
+    expect(connection.status).toBe('CONNECTING')
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(attempts).toHaveLength(3)
+  })
+
+  it('aborts an attempt that gets no answer within connectTimeout and tries again', async () => {
+    const { connection, attempts, errors } = setup({ connectTimeout: 1000 })
+    connection.open()
+    await vi.advanceTimersByTimeAsync(999)
+    expect(errors).toHaveLength(0)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(errors.map(error => error.type)).toEqual(['timeout'])
+    expect(attempts[0]?.closed).toBe(true)
+    expect(connection.status).toBe('CONNECTING')
+    await vi.advanceTimersByTimeAsync(200)
     expect(attempts).toHaveLength(2)
   })
 
@@ -120,18 +180,60 @@ describe('connection', () => {
     expect(errors.map(error => error.type)).toEqual(['http', 'http', 'retries-exhausted'])
   })
 
-  it('resets the retry budget after a successful open', async () => {
+  it('resets the retry budget once the stream proves healthy, not on a bare open', async () => {
     const onFailed = vi.fn()
     const { connection, attempts, last } = setup({ autoReconnect: { retries: 1, delay: 100, onFailed } })
     connection.open()
     await vi.advanceTimersByTimeAsync(0)
     for (let i = 0; i < 5; i++) {
       last().callbacks.open()
+      last().callbacks.event({ type: 'message', data: String(i), id: String(i) })
       last().callbacks.fail(new SseError('network', 'lost'))
       await vi.advanceTimersByTimeAsync(10_000)
     }
     expect(attempts).toHaveLength(6)
     expect(onFailed).not.toHaveBeenCalled()
+
+    // A server that accepts and drops at once never proves anything: the one reconnect already spent was the budget.
+    for (let i = 0; i < 3; i++) {
+      last().callbacks.open()
+      last().callbacks.end('eof')
+      await vi.advanceTimersByTimeAsync(10_000)
+    }
+    expect(attempts).toHaveLength(6)
+    expect(onFailed).toHaveBeenCalledTimes(1)
+    expect(connection.error?.type).toBe('retries-exhausted')
+  })
+
+  it('a stream that stays open long enough counts as healthy without an event', async () => {
+    const { connection, last } = setup({ autoReconnect: { retries: 5, delay: 100 } })
+    connection.open()
+    await vi.advanceTimersByTimeAsync(0)
+    last().callbacks.fail(new SseError('network', 'refused'))
+    await vi.advanceTimersByTimeAsync(10_000)
+    last().callbacks.open()
+    expect(connection.retryCount).toBe(1)
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(connection.retryCount).toBe(0)
+  })
+
+  it('lets the browser\'s own reconnect run for a healthy stream and takes over otherwise', async () => {
+    const { connection, attempts, last } = setup()
+    connection.open()
+    await vi.advanceTimersByTimeAsync(0)
+    const first = last()
+    first.callbacks.open()
+    first.callbacks.event({ type: 'message', data: 'a', id: '1' })
+    expect(first.callbacks.reconnecting?.(new SseError('network', 'lost'))).toBe(true)
+    expect(connection.status).toBe('CONNECTING')
+    expect(connection.retryCount).toBe(1)
+    first.callbacks.open()
+    // Dropped again before anything arrived: that is a failure, not the browser's business.
+    expect(first.callbacks.reconnecting?.(new SseError('network', 'lost'))).toBe(false)
+    first.callbacks.fail(new SseError('network', 'lost'))
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(attempts).toHaveLength(2)
+    expect(last().request.lastEventId).toBe('1')
   })
 
   it.each([
@@ -188,7 +290,7 @@ describe('connection', () => {
     await vi.advanceTimersByTimeAsync(100)
     expect(errors.map(error => error.type)).toEqual(['stalled'])
     expect(attempts[0]?.closed).toBe(true)
-    await vi.advanceTimersByTimeAsync(100)
+    await vi.advanceTimersByTimeAsync(200)
     expect(attempts).toHaveLength(2)
   })
 
@@ -199,7 +301,7 @@ describe('connection', () => {
     await vi.advanceTimersByTimeAsync(0)
     expect(last().request.headers.Authorization).toBe('Bearer 1')
     last().callbacks.fail(new SseError('network', 'lost'))
-    await vi.advanceTimersByTimeAsync(100)
+    await vi.advanceTimersByTimeAsync(200)
     expect(last().request.headers.Authorization).toBe('Bearer 2')
   })
 
@@ -274,6 +376,9 @@ describe('pickTransport', () => {
     expect(pickTransport('auto', 'GET', false, true)).toBe('polyfill')
     expect(pickTransport('auto', 'POST', false, false)).toBe('fetch')
     expect(pickTransport('auto', 'POST', true, true)).toBe('fetch')
+    // A reconnect of our own that resumes needs the Last-Event-ID header, which a new EventSource cannot send.
+    expect(pickTransport('auto', 'GET', false, false, true)).toBe('fetch')
+    expect(pickTransport('native', 'GET', false, false, true)).toBe('native')
     vi.unstubAllGlobals()
   })
 
