@@ -15,6 +15,7 @@ import { fanoutCase } from './cases/fanout'
 import { memoryCase } from './cases/memory'
 import { resumeCase } from './cases/resume'
 import { sizeCase } from './cases/size'
+import { stormCase } from './cases/storm'
 import { throughputCase } from './cases/throughput'
 import { table } from './lib/markdown'
 import { paths } from './lib/paths'
@@ -22,7 +23,7 @@ import { buildPage, startServer } from './lib/server'
 import { pageRunner } from './lib/session'
 
 /** In report order. A new comparison (e.g. cross-tab fan-out) is one more entry. */
-const cases: BenchCase[] = [fanoutCase, throughputCase, sizeCase, memoryCase, resumeCase, crossTabCase]
+const cases: BenchCase[] = [fanoutCase, throughputCase, sizeCase, memoryCase, resumeCase, crossTabCase, stormCase]
 
 function options(argv: string[]): { runs: number, only: string[] | null, out: string } {
   const { values } = parseArgs({

@@ -13,25 +13,36 @@ export interface BackoffOptions {
   serverRetry?: number | undefined
 }
 
+/** Where a reconnect window's upper end lies, as a multiple of its base (`delay`, or the server's `retry:`). */
+const WINDOW = 2.25
+/** The share of clients that draw from the window's first half: most come back early, the rest spread the tail. */
+const EARLY = 0.7
+
 /**
  * Delay before reconnect attempt `attempt` (0 for the first after a healthy stream), doubling on consecutive failures.
  *
- * - With a server `retry: R`: uniform in [R, 2R] × 2^attempt, so no reconnect comes sooner than the server asked and a
- *   herd of clients the server dropped at once spreads over R.
- * - Without: uniform in [floor, 2 × delay] × 2^attempt, floor = min(`MIN_RECONNECT_DELAY`, delay); with the default
- *   1 s that spreads first reconnects over 0.25–2 s (median about 1.1 s).
+ * - With a server `retry: R`: in [R, 2.25 R] × 2^attempt, so no reconnect comes sooner than the server asked.
+ * - Without: in [floor, 2.25 × delay] × 2^attempt, floor = min(`MIN_RECONNECT_DELAY`, delay); with the default 1 s,
+ *   0.25–2.25 s.
  *
- * Both ends are capped at `maxDelay`, or at R when the server asked for more than that.
+ * Within that window 70 % of draws fall in the first half and 30 % in the second: when a server drops every client at
+ * once, 24 clients' first reconnects spread over about 1.8 s with no more than a few in any 100 ms, yet the median
+ * client is back within about 1 s (bench: "Reconnect storm"). Both ends are capped at `maxDelay`, or at R when the
+ * server asked for more than that.
  */
 export function backoffDelay(attempt: number, { delay, maxDelay, serverRetry }: BackoffOptions, random: () => number = Math.random): number {
   const growth = 2 ** Math.min(attempt, 30)
   const floor = Math.min(MIN_RECONNECT_DELAY, delay)
   const low = serverRetry === undefined ? floor : Math.max(serverRetry, floor)
-  const high = serverRetry === undefined ? 2 * delay : 2 * low
+  const high = WINDOW * (serverRetry === undefined ? delay : low)
   const cap = Math.max(maxDelay, low)
   const from = Math.min(cap, low * growth)
   const to = Math.max(from, Math.min(cap, high * growth))
-  return Math.round(from + random() * (to - from))
+  const middle = (from + to) / 2
+  const draw = random()
+  return Math.round(draw < EARLY
+    ? from + (middle - from) * draw / EARLY
+    : middle + (to - middle) * (draw - EARLY) / (1 - EARLY))
 }
 
 const SECONDS = /^\d+$/

@@ -16,7 +16,8 @@ export interface ReconnectOptions {
   retries?: number
   /**
    * Base delay in ms, doubling on consecutive failures; a server's `retry:` replaces it. Each delay is drawn at
-   * random from [min(250, delay), 2 × delay] × 2^failures, or [retry, 2 × retry] × 2^failures with a `retry:`.
+   * random from [min(250, delay), 2.25 × delay] × 2^failures, or [retry, 2.25 × retry] × 2^failures with a `retry:`
+   * (see `backoffDelay`).
    * @default 1000
    */
   delay?: number
@@ -242,12 +243,17 @@ export class Connection implements EventStream {
     const { config } = this
     let factory: TransportFactory
     let headers: Record<string, string>
+    let resumedOverFetch = false
     try {
       headers = await config.headers()
       if (generation !== this.generation)
         return
-      const resuming = this.lastEventId !== '' && !this.fetchResumeFailed
-      const name = pickTransport(config.transport, config.method, config.body !== undefined, Object.keys(headers).length > 0, resuming)
+      const hasBody = config.body !== undefined
+      const hasHeaders = Object.keys(headers).length > 0
+      const name = pickTransport(config.transport, config.method, hasBody, hasHeaders, this.lastEventId !== '' && !this.fetchResumeFailed)
+      // Fetch standing in for the EventSource, and the one before it could not get through: alternate the two.
+      resumedOverFetch = name === 'fetch' && pickTransport(config.transport, config.method, hasBody, hasHeaders) === 'native'
+      this.fetchResumeFailed = false
       this.transportName = name
       factory = await (config.loadTransport ?? loadTransport)(name)
     }
@@ -262,7 +268,6 @@ export class Connection implements EventStream {
     const current = () => generation === this.generation
     this.healthy = false
     this.armConnectTimer(config.connectTimeout)
-    const resumedOverFetch = this.transportName === 'fetch' && config.transport === 'auto' && this.lastEventId !== '' && !headers.Authorization
     this.transport = factory({
       url: config.url,
       method: config.method,
@@ -277,7 +282,6 @@ export class Connection implements EventStream {
         if (!current())
           return
         clearTimeout(this.connectTimer)
-        this.fetchResumeFailed = false
         this.error = null
         this.armStallTimer()
         this.armHealthTimer()

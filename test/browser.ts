@@ -130,12 +130,12 @@ async function unpackSparticuz(): Promise<{ path: string, lib: string } | undefi
   rmSync(scratch, { recursive: true, force: true })
   mkdirSync(scratch, { recursive: true })
   await pipeline(createReadStream(join(bin, 'chromium.br')), createBrotliDecompress(), createWriteStream(join(scratch, 'chromium'), { mode: 0o755 }))
-  // NSS and expat, which a bare Linux may lack; used only when the machine's own cannot be found.
-  const tar = execFile('tar', ['-x', '-C', scratch])
-  await Promise.all([
-    pipeline(createReadStream(join(bin, 'al2023.tar.br')), createBrotliDecompress(), tar.stdin!),
-    new Promise<void>((resolve, reject) => tar.on('close', code => code === 0 ? resolve() : reject(new Error(`tar exited with ${code}`)))),
-  ])
+  // NSS and expat, which a bare Linux may lack; used only when the machine's own cannot be found. Written to a file
+  // first: tar stops reading at the archive's end marker, which would cut a pipe into it short.
+  const archive = join(scratch, 'al2023.tar')
+  await pipeline(createReadStream(join(bin, 'al2023.tar.br')), createBrotliDecompress(), createWriteStream(archive))
+  await run('tar', ['-x', '-f', archive, '-C', scratch])
+  rmSync(archive)
   try {
     renameSync(scratch, target)
   }

@@ -6,26 +6,30 @@ const top = () => 1
 const bottom = () => 0
 
 describe('backoffDelay', () => {
-  it('without retry: draws from [250 ms, 2 × delay], doubling on each failure, up to maxDelay', () => {
+  it('without retry: draws from [250 ms, 2.25 × delay], doubling on each failure, up to maxDelay', () => {
     expect([0, 1, 2, 3, 4, 5, 10].map(attempt => backoffDelay(attempt, options, bottom)))
       .toEqual([250, 500, 1000, 2000, 4000, 8000, 30_000])
     expect([0, 1, 2, 3, 4, 10].map(attempt => backoffDelay(attempt, options, top)))
-      .toEqual([2000, 4000, 8000, 16_000, 30_000, 30_000])
+      .toEqual([2250, 4500, 9000, 18_000, 30_000, 30_000])
     expect(MIN_RECONNECT_DELAY).toBe(250)
   })
 
-  it('spreads a herd: first reconnects over 1.75 s with a median near 1.1 s', () => {
-    expect(backoffDelay(0, options, () => 0.5)).toBe(1125)
-    for (let i = 0; i < 200; i++) {
-      const delay = backoffDelay(0, options)
-      expect(delay).toBeGreaterThanOrEqual(250)
-      expect(delay).toBeLessThanOrEqual(2000)
+  it('spreads a herd: 70 % of draws in the first half of the window, the median client back within 1 s', () => {
+    expect(backoffDelay(0, options, () => 0.7)).toBe(1250)
+    expect(backoffDelay(0, options, () => 0.35)).toBe(750)
+    expect(backoffDelay(0, options, () => 0.85)).toBe(1750)
+    expect(backoffDelay(0, options, () => 0.5)).toBe(964)
+    let previous = 0
+    for (let draw = 0; draw <= 1; draw += 0.01) {
+      const delay = backoffDelay(0, options, () => draw)
+      expect(delay).toBeGreaterThanOrEqual(previous)
+      previous = delay
     }
   })
 
-  it('takes the server\'s retry as a floor: [R, 2R], never sooner', () => {
+  it('takes the server\'s retry as a floor: [R, 2.25 R], never sooner', () => {
     expect(backoffDelay(0, { ...options, serverRetry: 3000 }, bottom)).toBe(3000)
-    expect(backoffDelay(0, { ...options, serverRetry: 3000 }, top)).toBe(6000)
+    expect(backoffDelay(0, { ...options, serverRetry: 3000 }, top)).toBe(6750)
     expect(backoffDelay(2, { ...options, serverRetry: 3000 }, bottom)).toBe(12_000)
     // A retry beyond maxDelay still wins: the server asked for it.
     expect(backoffDelay(0, { ...options, serverRetry: 60_000 }, top)).toBe(60_000)
@@ -33,6 +37,7 @@ describe('backoffDelay', () => {
 
   it('retry: 0 cannot make a loop: the floor takes over and still doubles', () => {
     expect(backoffDelay(0, { ...options, serverRetry: 0 }, bottom)).toBe(250)
+    expect(backoffDelay(0, { ...options, serverRetry: 0 }, top)).toBe(563)
     expect(backoffDelay(3, { ...options, serverRetry: 0 }, bottom)).toBe(2000)
     // A caller's own smaller delay is its choice.
     expect(backoffDelay(0, { delay: 20, maxDelay: 30_000, serverRetry: 0 }, bottom)).toBe(20)

@@ -79,14 +79,14 @@ describe('connection', () => {
     last().callbacks.fail(new SseError('network', 'lost'))
     expect(connection.status).toBe('CONNECTING')
     expect(connection.retryCount).toBe(1)
-    // Math.random() is 1: the top of [min(250, delay), 2 × delay] = 200 ms, then 400 ms.
-    await vi.advanceTimersByTimeAsync(199)
+    // Math.random() is 1: the top of [min(250, delay), 2.25 × delay] = 225 ms, then 450 ms.
+    await vi.advanceTimersByTimeAsync(224)
     expect(attempts).toHaveLength(1)
     await vi.advanceTimersByTimeAsync(1)
     expect(attempts).toHaveLength(2)
     expect(last().request.lastEventId).toBe('7')
     last().callbacks.fail(new SseError('network', 'refused'))
-    await vi.advanceTimersByTimeAsync(399)
+    await vi.advanceTimersByTimeAsync(449)
     expect(attempts).toHaveLength(2)
     await vi.advanceTimersByTimeAsync(1)
     expect(attempts).toHaveLength(3)
@@ -159,7 +159,7 @@ describe('connection', () => {
     expect(errors.map(error => error.type)).toEqual(['timeout'])
     expect(attempts[0]?.closed).toBe(true)
     expect(connection.status).toBe('CONNECTING')
-    await vi.advanceTimersByTimeAsync(200)
+    await vi.advanceTimersByTimeAsync(225)
     expect(attempts).toHaveLength(2)
   })
 
@@ -290,7 +290,7 @@ describe('connection', () => {
     await vi.advanceTimersByTimeAsync(100)
     expect(errors.map(error => error.type)).toEqual(['stalled'])
     expect(attempts[0]?.closed).toBe(true)
-    await vi.advanceTimersByTimeAsync(200)
+    await vi.advanceTimersByTimeAsync(225)
     expect(attempts).toHaveLength(2)
   })
 
@@ -301,7 +301,7 @@ describe('connection', () => {
     await vi.advanceTimersByTimeAsync(0)
     expect(last().request.headers.Authorization).toBe('Bearer 1')
     last().callbacks.fail(new SseError('network', 'lost'))
-    await vi.advanceTimersByTimeAsync(200)
+    await vi.advanceTimersByTimeAsync(225)
     expect(last().request.headers.Authorization).toBe('Bearer 2')
   })
 

@@ -1,0 +1,32 @@
+// Storm: one client per browser context holds a stream until the server drops everyone at once; the runner reads
+// from the server's records when each client came back.
+
+import type { TransportName } from './subjects'
+import { effectScope } from 'vue'
+import { useEventSource } from 'vue-event-source'
+
+export interface StormArgs {
+  /** The library with its default reconnect policy, or the browser's EventSource alone. */
+  subject: { kind: 'lib', transport: TransportName } | { kind: 'raw' }
+  url: string
+}
+
+let close: (() => void) | null = null
+
+export function storm(args: StormArgs): void {
+  close?.()
+  if (args.subject.kind === 'raw') {
+    const source = new EventSource(args.url)
+    close = () => source.close()
+    return
+  }
+  const scope = effectScope(true)
+  const transport = args.subject.transport
+  scope.run(() => useEventSource(args.url, { transport: transport === 'native' ? 'auto' : transport }))
+  close = () => scope.stop()
+}
+
+export function stormTeardown(): void {
+  close?.()
+  close = null
+}
