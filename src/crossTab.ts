@@ -3,7 +3,7 @@ import type { SseErrorType } from './errors'
 import type { EventStream, SseRole } from './stream'
 import type { RawEvent, TransportName } from './transports/types'
 import { Connection } from './connection'
-import { SseError } from './errors'
+import { reportLater, SseError } from './errors'
 import { Observers } from './observers'
 
 interface WireError {
@@ -19,24 +19,51 @@ interface WireState {
   transport: TransportName | null
 }
 
-/** What tabs say to each other about one stream. Never a token or a header: the leader connects with its own. */
-type WireMessage
-  = | { kind: 'event', event: RawEvent }
+/** What the leader tells the other tabs. Never a token or a header: each leader connects with its own. */
+type LeaderBody
+  = | { kind: 'leader', lastEventId: string }
+  /** Sent on every change and every `HEARTBEAT` ms: the heartbeat, which also corrects a follower that missed a change. */
     | { kind: 'state', state: WireState }
+  /** `fresh`: the event carried an `id:` of its own, rather than the one before it (see `deliver`). */
+    | { kind: 'event', event: RawEvent, fresh: boolean }
     | { kind: 'open' }
     | { kind: 'error', error: WireError }
-  /** A tab joins (or re-announces after a leader change) with the named events it needs. */
-    | { kind: 'hello', events: string[] }
-    | { kind: 'leader', lastEventId: string }
     | { kind: 'resign' }
-  /** A follower asks the leader to connect again (`reconnectAll()`, `open()`). */
+
+/** What a follower asks of the leader. */
+type FollowerBody
+  /** A tab joins (or greets a new leader) with the named events it needs. */
+  = | { kind: 'hello', events: string[] }
+  /** The leader has been quiet: a hidden leader's timers may be throttled, its message handling is not. */
+    | { kind: 'ping' }
+  /** `reconnectAll()` or `open()` in a follower: the leader connects again. */
     | { kind: 'reopen' }
 
+/**
+ * Every message carries an epoch: the leader's own, or, from a follower, the newest one it knows of. A leader
+ * takes `Date.now()` (or one more than the newest epoch it has heard, if that is later) when it is granted the
+ * lock, so a later leadership has a larger epoch even in a tab that has heard nothing yet, and a late word from a
+ * replaced leader is recognised as such.
+ */
+type LeaderMessage = LeaderBody & { epoch: number }
+type FollowerMessage = FollowerBody & { epoch: number }
+type WireMessage = LeaderMessage | FollowerMessage
+
+/** The leader posts its state at least this often. */
+const HEARTBEAT = 1000
+/** A follower that has heard nothing from the leader for this long asks it directly… */
+const PROBE = 2000
+/** …and for this long, takes over: the leader is frozen, hung or gone without a word. */
+const TAKEOVER = 3000
+/** How often every tab checks the above. */
+const TICK = 500
 /** Ids kept per tab to drop what a new leader replays that this tab already had. */
 const RECENT_IDS = 256
 
 export function crossTabSupported(): boolean {
-  return typeof BroadcastChannel === 'function' && typeof navigator !== 'undefined' && !!navigator.locks
+  return typeof BroadcastChannel === 'function'
+    && typeof navigator !== 'undefined' && !!navigator.locks
+    && typeof crypto !== 'undefined' && !!crypto.subtle
 }
 
 /** SseError adds the prefix again on the other side. */
@@ -53,11 +80,41 @@ function fromWire(error: WireError): SseError {
   return new SseError(error.type, error.message, error.status === undefined ? {} : { status: error.status })
 }
 
+function fromFollower(message: WireMessage): message is FollowerMessage {
+  return message.kind === 'hello' || message.kind === 'ping' || message.kind === 'reopen'
+}
+
 /**
- * One shared stream for every tab of the origin. The tab holding the Web Lock for the stream key (the leader)
- * runs the real connection and broadcasts what it receives; the others (followers) receive over a
- * BroadcastChannel. A leader that goes away frees the lock, the next tab in the lock's queue takes over and
- * resumes from the last event id it saw.
+ * The lock and channel name of a stream: a digest of its key and of the headers this tab would send with it. Tabs
+ * signed in as different users never meet, and no token, header or URL is readable in a name (any script of the
+ * origin can list lock names with `navigator.locks.query()`).
+ */
+async function streamName(key: string, config: ConnectionConfig): Promise<string> {
+  let identity: string
+  try {
+    const headers = Object.entries(await config.headers()).map(([name, value]) => [name.toLowerCase(), value])
+    identity = JSON.stringify(headers.sort(([a = ''], [b = '']) => a < b ? -1 : a > b ? 1 : 0))
+  }
+  catch {
+    // No identity to match on: the tab keeps the stream to itself, and its connection reports why.
+    identity = `unmatched:${Date.now()}:${Math.random()}`
+  }
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify([key, identity])))
+  const hex = Array.from(new Uint8Array(digest, 0, 16), byte => byte.toString(16).padStart(2, '0')).join('')
+  return `vue-event-source:${hex}`
+}
+
+/**
+ * One shared stream for every tab of the origin. The tab holding the Web Lock for the stream (the leader) runs
+ * the real connection and broadcasts what it receives; the others (followers) receive over a BroadcastChannel.
+ *
+ * A leader that closes, reloads or navigates away frees the lock and the next tab in the lock's queue takes over.
+ * A frozen, back/forward-cached or hung page frees nothing, so the leader also proves it is alive: a follower that
+ * hears nothing from it for `TAKEOVER` ms steals the lock (`steal: true`). Stealing keeps one lock name, so the
+ * browser's guarantee of one holder is the guarantee of one leader, followers keep their place in the queue for a
+ * clean handover, and the replaced leader learns it when its lock request rejects, the moment it runs again. Lock
+ * names carrying an epoch would leave a frozen leader's lock held for good and make every tab learn the current
+ * epoch before it could even queue. A page that is about to be frozen or cached hands over at once.
  */
 export class CrossTabStream implements EventStream {
   role: SseRole = 'follower'
@@ -67,24 +124,47 @@ export class CrossTabStream implements EventStream {
   lastEventId: string
   transportName: TransportName | null = null
 
-  private readonly name: string
+  private readonly key: string
   private readonly config: ConnectionConfig
   private readonly observers = new Observers()
   /** Named events this tab's subscribers want. */
   private readonly events = new Set<string>()
   /** Named events any tab asked for: the leader listens to all of them. */
   private readonly allEvents = new Set<string>()
+  /** Ids of events that carried an `id:` of their own, newest last. */
   private readonly recentIds: string[] = []
+  /** Between `open()` and `close()`; a tab that wants the stream comes back to it after a freeze or the bfcache. */
+  private wanted = false
+  /** Handed over for a freeze or the bfcache; joins again on resume. */
+  private suspended = false
+  private listening = false
+  /** One joining of the tabs (channel, lock request, timer); a new one per join, so callbacks of an old one drop out. */
+  private member: object | null = null
+  private name = ''
   private channel: BroadcastChannel | null = null
+  /** This tab's place in the lock's queue while it follows. */
+  private queued: AbortController | null = null
+  private electing = false
   private connection: Connection | null = null
-  private lockRequest: AbortController | null = null
   private releaseLock: (() => void) | null = null
+  /** The leader's epoch: this tab's own while it leads, else the newest it has heard. */
+  private epoch = 0
+  private lastHeard = 0
+  private lastTick = 0
+  private lastState = 0
+  private timer: ReturnType<typeof setInterval> | undefined
   /** After a leader change, replayed events this tab already had are dropped until a new one arrives. */
   private deduplicating = false
-  private readonly onPageHide = () => this.post({ kind: 'resign' })
+
+  private readonly onSuspend = () => this.suspend()
+  private readonly onResume = () => this.resume()
+  private readonly onPageShow = (event: PageTransitionEvent) => {
+    if (event.persisted)
+      this.resume()
+  }
 
   constructor(key: string, config: ConnectionConfig) {
-    this.name = `vue-event-source:${key}`
+    this.key = key
     this.config = config
     this.lastEventId = config.lastEventId
   }
@@ -107,166 +187,333 @@ export class CrossTabStream implements EventStream {
   }
 
   open(): void {
-    if (this.connection) {
+    this.wanted = true
+    if (this.connection)
       this.connection.open()
-      return
-    }
-    if (this.channel) {
+    else if (this.member)
       this.post({ kind: 'reopen' })
-      return
-    }
-    this.start()
+    else
+      this.join()
   }
 
   close(): void {
-    this.lockRequest?.abort()
-    this.lockRequest = null
-    if (this.connection) {
-      this.connection.close()
-      this.connection = null
-      this.post({ kind: 'resign' })
-      window.removeEventListener('pagehide', this.onPageHide)
-    }
-    this.releaseLock?.()
-    this.releaseLock = null
-    this.channel?.close()
-    this.channel = null
-    this.role = 'follower'
+    this.wanted = false
+    this.suspended = false
+    this.watchLifecycle(false)
+    this.leave()
     this.status = 'CLOSED'
     this.notify()
   }
 
-  private start(): void {
-    const channel = new BroadcastChannel(this.name)
-    channel.onmessage = (message: MessageEvent<WireMessage>) => this.receive(message.data)
-    this.channel = channel
+  private join(): void {
+    const member = {}
+    this.member = member
+    this.suspended = false
+    this.watchLifecycle(true)
     this.status = 'CONNECTING'
     this.notify()
-    this.post({ kind: 'hello', events: [...this.events] })
+    streamName(this.key, this.config).then((name) => {
+      if (this.member !== member)
+        return
+      this.name = name
+      const channel = new BroadcastChannel(name)
+      channel.onmessage = (message: MessageEvent<WireMessage>) => this.receive(message.data)
+      this.channel = channel
+      this.lastHeard = this.lastTick = Date.now()
+      this.timer = setInterval(() => this.tick(), TICK)
+      this.post({ kind: 'hello', events: [...this.events] })
+      this.queue(member)
+    }).catch(reportLater)
+  }
 
+  /** Hands the stream over (if this tab leads) and leaves the tabs. */
+  private leave(): void {
+    this.member = null
+    clearInterval(this.timer)
+    this.timer = undefined
+    this.queued?.abort()
+    this.queued = null
+    if (this.connection) {
+      this.post({ kind: 'resign' })
+      this.stopLeading()
+    }
+    this.channel?.close()
+    this.channel = null
+  }
+
+  /** A frozen or cached page can serve no one: it hands over now rather than have the others wait for it. */
+  private suspend(): void {
+    if (!this.member)
+      return
+    this.leave()
+    this.suspended = true
+    this.status = 'CONNECTING'
+    this.notify()
+  }
+
+  /** Back from a freeze or the bfcache: joins as a newcomer, following the current leader or leading if none. */
+  private resume(): void {
+    if (this.suspended && this.wanted)
+      this.join()
+  }
+
+  private watchLifecycle(on: boolean): void {
+    if (on === this.listening)
+      return
+    this.listening = on
+    if (on) {
+      document.addEventListener('freeze', this.onSuspend)
+      document.addEventListener('resume', this.onResume)
+      window.addEventListener('pagehide', this.onSuspend)
+      window.addEventListener('pageshow', this.onPageShow)
+    }
+    else {
+      document.removeEventListener('freeze', this.onSuspend)
+      document.removeEventListener('resume', this.onResume)
+      window.removeEventListener('pagehide', this.onSuspend)
+      window.removeEventListener('pageshow', this.onPageShow)
+    }
+  }
+
+  private queue(member: object): void {
     const request = new AbortController()
-    this.lockRequest = request
-    // Queued behind the current leader; granted when it closes, reloads, navigates away or crashes.
-    navigator.locks.request(this.name, { signal: request.signal }, () => {
-      if (this.channel !== channel)
-        return undefined
-      return new Promise<void>((resolve) => {
-        this.releaseLock = resolve
-        this.lead()
+    this.queued = request
+    void this.acquire(member, { signal: request.signal })
+  }
+
+  /** Asks for the leadership lock; settles once it is granted or refused. */
+  private acquire(member: object, options: LockOptions): Promise<void> {
+    return new Promise((settled) => {
+      let mine: Connection | null = null
+      navigator.locks.request(this.name, options, () => {
+        settled()
+        if (this.member !== member)
+          return undefined
+        return new Promise<void>((release) => {
+          mine = this.lead(release)
+        })
+      }).catch(() => {
+        // Aborted in the queue (this tab left), or stolen: the others judged this tab dead while it was frozen or busy.
+        settled()
+        if (mine && this.connection === mine)
+          this.demote()
       })
-    }).catch(() => {
-      // Aborted: this tab left before it was its turn.
     })
   }
 
-  private lead(): void {
-    this.lockRequest = null
+  private lead(release: () => void): Connection {
+    this.queued = null
+    this.releaseLock = release
+    this.epoch = Math.max(Date.now(), this.epoch + 1)
     this.role = 'leader'
     this.deduplicating = false
+    let previousId = this.lastEventId
     const connection = new Connection({ ...this.config, lastEventId: this.lastEventId })
     for (const type of this.allEvents) connection.listen(type)
     connection.observe({
       event: (event) => {
-        this.post({ kind: 'event', event })
-        this.deliver(event)
+        if (this.connection !== connection)
+          return
+        // The transports report the stream's last id on every event; one that differs from the previous event's was sent with this event.
+        const fresh = event.id !== '' && event.id !== previousId
+        previousId = event.id
+        this.post({ kind: 'event', event, fresh })
+        this.deliver(event, fresh)
       },
       open: () => {
+        if (this.connection !== connection)
+          return
         this.post({ kind: 'open' })
         this.observers.open()
       },
       error: (error) => {
+        if (this.connection !== connection)
+          return
         this.post({ kind: 'error', error: toWire(error) })
         this.observers.error(error)
       },
       state: () => {
+        if (this.connection !== connection)
+          return
         this.status = connection.status
         this.retryCount = connection.retryCount
         this.error = connection.error
         this.transportName = connection.transportName
-        this.post({ kind: 'state', state: this.wireState() })
+        this.postState()
         this.notify()
       },
     })
     this.connection = connection
-    window.addEventListener('pagehide', this.onPageHide)
     this.post({ kind: 'leader', lastEventId: this.lastEventId })
     this.notify()
     connection.open()
+    return connection
+  }
+
+  private stopLeading(): void {
+    const connection = this.connection
+    this.connection = null
+    connection?.close()
+    this.releaseLock?.()
+    this.releaseLock = null
+    this.role = 'follower'
+  }
+
+  /** Another tab leads now (it stole the lock, or its epoch is newer): this one closes and queues again. */
+  private demote(): void {
+    this.stopLeading()
+    this.lastHeard = Date.now()
+    this.status = 'CONNECTING'
+    this.notify()
+    if (this.member)
+      this.queue(this.member)
   }
 
   private receive(message: WireMessage): void {
+    if (fromFollower(message)) {
+      this.answer(message)
+      return
+    }
+    // An older leadership: the late words of a leader that has since been replaced.
+    if (message.epoch < this.epoch)
+      return
+    if (message.epoch > this.epoch) {
+      if (this.connection)
+        this.demote()
+      this.adopt(message.epoch)
+    }
+    if (this.connection)
+      return
+    this.lastHeard = Date.now()
     switch (message.kind) {
-      case 'hello':
-        for (const type of message.events) {
-          this.allEvents.add(type)
-          this.connection?.listen(type)
-        }
-        if (this.connection)
-          this.post({ kind: 'state', state: this.wireState() })
-        break
       case 'leader':
-        this.deduplicating = message.lastEventId !== this.lastEventId
-        this.post({ kind: 'hello', events: [...this.events] })
         break
       case 'resign':
-        if (!this.connection) {
-          this.status = 'CONNECTING'
-          this.notify()
-        }
-        break
-      case 'reopen':
-        this.connection?.open()
+        this.status = 'CONNECTING'
+        this.notify()
         break
       case 'event':
-        if (!this.connection)
-          this.deliver(message.event)
+        this.deliver(message.event, message.fresh)
         break
       case 'open':
-        if (!this.connection)
-          this.observers.open()
+        this.observers.open()
         break
       case 'error':
-        if (!this.connection)
-          this.observers.error(fromWire(message.error))
+        this.observers.error(fromWire(message.error))
         break
-      case 'state':
-        if (!this.connection) {
-          const { state } = message
-          this.status = state.status
-          this.retryCount = state.retryCount
-          this.error = state.error && fromWire(state.error)
-          this.transportName = state.transport
-          this.notify()
-        }
+      case 'state': {
+        const { state } = message
+        this.status = state.status
+        this.retryCount = state.retryCount
+        this.error = state.error && fromWire(state.error)
+        this.transportName = state.transport
+        this.notify()
         break
+      }
     }
   }
 
-  private deliver(event: RawEvent): void {
-    // An empty id says nothing about what was seen, so it ends the replay check rather than match.
-    if (this.deduplicating) {
-      if (event.id !== '' && this.recentIds.includes(event.id))
+  private answer(message: FollowerMessage): void {
+    if (message.kind === 'hello') {
+      for (const type of message.events) {
+        this.allEvents.add(type)
+        this.connection?.listen(type)
+      }
+    }
+    if (!this.connection)
+      return
+    // The follower has heard from a newer leader: this tab was replaced while it was frozen or busy.
+    if (message.epoch > this.epoch) {
+      this.demote()
+      return
+    }
+    if (message.kind === 'reopen')
+      this.connection.open()
+    else
+      this.postState()
+  }
+
+  /** A new leader: it needs this tab's named events, and its answer tells this tab where the stream stands. */
+  private adopt(epoch: number): void {
+    this.epoch = epoch
+    this.deduplicating = true
+    this.post({ kind: 'hello', events: [...this.events] })
+  }
+
+  private tick(): void {
+    const now = Date.now()
+    // A tab whose own timers were held back (frozen, throttled, busy) cannot tell whether the leader fell silent.
+    const slept = now - this.lastTick > 3 * TICK
+    this.lastTick = now
+    if (this.connection) {
+      if (now - this.lastState >= HEARTBEAT)
+        this.postState()
+      return
+    }
+    if (slept) {
+      this.lastHeard = now
+      return
+    }
+    const silence = now - this.lastHeard
+    if (silence >= TAKEOVER)
+      this.takeOver()
+    else if (silence >= PROBE)
+      this.post({ kind: 'ping' })
+  }
+
+  private takeOver(): void {
+    const member = this.member
+    if (!member || this.electing)
+      return
+    this.electing = true
+    // One tab at a time: hidden tabs' timers fire on the same aligned second, and two steals in a row would connect twice.
+    navigator.locks.request(`${this.name}:takeover`, { ifAvailable: true }, async (lock) => {
+      if (!lock || this.member !== member || this.connection || Date.now() - this.lastHeard < TAKEOVER)
+        return
+      this.queued?.abort()
+      this.queued = null
+      await this.acquire(member, { steal: true })
+    }).catch(reportLater).finally(() => {
+      this.electing = false
+    })
+  }
+
+  /**
+   * A new leader resumes from its own last id, so the server may replay events this tab already had: those are
+   * dropped by id. Only an event that carried an `id:` can be recognised; one without is always delivered.
+   */
+  private deliver(event: RawEvent, fresh: boolean): void {
+    if (this.deduplicating && fresh) {
+      if (this.recentIds.includes(event.id))
         return
       this.deduplicating = false
     }
     this.lastEventId = event.id
-    this.recentIds.push(event.id)
-    if (this.recentIds.length > RECENT_IDS)
-      this.recentIds.shift()
+    if (fresh) {
+      this.recentIds.push(event.id)
+      if (this.recentIds.length > RECENT_IDS)
+        this.recentIds.shift()
+    }
     this.observers.event(event)
   }
 
-  private wireState(): WireState {
-    return {
-      status: this.status,
-      retryCount: this.retryCount,
-      error: this.error && toWire(this.error),
-      transport: this.transportName,
-    }
+  private postState(): void {
+    this.lastState = Date.now()
+    this.post({
+      kind: 'state',
+      state: {
+        status: this.status,
+        retryCount: this.retryCount,
+        error: this.error && toWire(this.error),
+        transport: this.transportName,
+      },
+    })
   }
 
-  private post(message: WireMessage): void {
-    this.channel?.postMessage(message)
+  private post(body: LeaderBody | FollowerBody): void {
+    if (!this.channel)
+      return
+    this.channel.postMessage({ ...body, epoch: this.epoch })
   }
 
   private notify(): void {

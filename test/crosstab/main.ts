@@ -1,17 +1,25 @@
 // A page that the cross-tab end-to-end test opens in several tabs: `components` listeners on one shared stream.
-import { createApp, defineComponent, h } from 'vue'
+import { createApp, defineComponent, h, watch } from 'vue'
 import { createSse, useEventSource, useSseStore } from '../../src'
 
 declare global {
   interface Window {
     /** Ids each listener received, in order. */
     received: string[][]
+    /** Data each listener received, in order (the counter's number, also for events sent without an id). */
+    payloads: string[][]
+    /** Every status the store showed for the stream, in order. */
+    statuses: string[]
     /** The store's view of the stream: role, status, subscribers. */
     stream: () => { role: string, status: string, subscribers: number } | null
     logout: () => void
     login: () => void
-    /** Everything this tab broadcast, to check that no token crosses tabs. */
+    /** Everything this tab broadcast, with the channel name, to check that no token crosses tabs. */
     broadcast: string[]
+    /** The names of the channels this tab posted on. */
+    channels: Set<string>
+    /** While on, this tab ignores events from other tabs, as a tab that fell behind would. */
+    deafen: (on: boolean) => void
     ready: boolean
   }
 }
@@ -20,19 +28,43 @@ const params = new URLSearchParams(window.location.search)
 const components = Number(params.get('components') ?? 5)
 const url = params.get('url') ?? '/sse/counter?interval=50'
 window.received = Array.from({ length: components }, (): string[] => [])
+window.payloads = Array.from({ length: components }, (): string[] => [])
+window.statuses = []
 window.broadcast = []
+window.channels = new Set()
 const post = BroadcastChannel.prototype.postMessage
 BroadcastChannel.prototype.postMessage = function (message: unknown) {
-  window.broadcast.push(JSON.stringify(message))
+  window.broadcast.push(JSON.stringify({ channel: this.name, message }))
+  window.channels.add(this.name)
   post.call(this, message)
 }
+let deaf = false
+window.deafen = (on) => {
+  deaf = on
+}
+const onmessage = Object.getOwnPropertyDescriptor(BroadcastChannel.prototype, 'onmessage')!
+Object.defineProperty(BroadcastChannel.prototype, 'onmessage', {
+  ...onmessage,
+  get(this: BroadcastChannel) {
+    return onmessage.get!.call(this) as unknown
+  },
+  set(this: BroadcastChannel, handler: ((event: MessageEvent) => void) | null) {
+    onmessage.set!.call(this, handler && ((event: MessageEvent<{ kind?: string }>) => {
+      if (!(deaf && event.data.kind === 'event'))
+        handler.call(this, event)
+    }))
+  },
+})
 
 const Listener = defineComponent({
   props: { index: { type: Number, required: true } },
   setup(props) {
     const { data } = useEventSource(url, {
       shared: true,
-      onMessage: message => window.received[props.index]?.push(message.id),
+      onMessage: (message) => {
+        window.received[props.index]?.push(message.id)
+        window.payloads[props.index]?.push(String(message.data))
+      },
     })
     return () => h('li', data.value ?? '')
   },
@@ -45,11 +77,13 @@ createApp(defineComponent({
       const info = store.connections[0]
       return info ? { role: info.role, status: info.status, subscribers: info.subscribers } : null
     }
+    watch(() => store.connections[0]?.status, status => window.statuses.push(status ?? 'none'), { flush: 'sync' })
     window.logout = () => store.closeAll()
     window.login = () => store.reconnectAll()
     return () => h('ul', Array.from({ length: components }, (_, index) => h(Listener, { index })))
   },
 }))
-  .use(createSse({ crossTab: true, token: () => `secret-of-${params.get('tab') ?? 'tab'}` }))
+  // Tabs of one user share a token; `user` signs a tab in as someone else.
+  .use(createSse({ crossTab: true, token: () => `secret-of-${params.get('user') ?? 'a'}` }))
   .mount('#app')
 window.ready = true

@@ -193,8 +193,8 @@ function streamSequence(ex: Exchange, sequence: Sequence): void {
   step()
 }
 
-function sseEvent(id: number, data: string, type?: string): string {
-  return `id: ${id}\n${type ? `event: ${type}\n` : ''}data: ${data}\n\n`
+function sseEvent(id: number | null, data: string, type?: string): string {
+  return `${id === null ? '' : `id: ${id}\n`}${type ? `event: ${type}\n` : ''}data: ${data}\n\n`
 }
 
 function optionalInt(ex: Exchange, name: string): number | undefined {
@@ -203,11 +203,13 @@ function optionalInt(ex: Exchange, name: string): number | undefined {
 
 function counter(ex: Exchange): void {
   const type = ex.url.searchParams.get('event') ?? undefined
+  // `ids=N`: only every Nth event carries an `id:` line, as in streams where only some events are resumable.
+  const idEvery = ex.int('ids', 1, 1)
   streamSequence(ex, {
     from: ex.firstId(),
     to: ex.int('count', Infinity),
     interval: ex.int('interval', 100),
-    event: id => sseEvent(id, String(id), type),
+    event: id => sseEvent(id % idEvery === 0 ? id : null, String(id), type),
     retry: optionalInt(ex, 'retry'),
     complete: ex.endIfAsked(),
   })
