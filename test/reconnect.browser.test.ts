@@ -67,6 +67,19 @@ describe.concurrent('no server can make a request loop', () => {
   }
 })
 
+describe.concurrent('the server\'s retry: read as the spec says, and a floor', () => {
+  for (const transport of TRANSPORTS) {
+    it(`${transport}: retry: 0700 is 700 ms, a malformed retry: 5.5 after it is ignored`, async (context) => {
+      const tag = uniqueTag(`retry-${transport}`)
+      const { ids } = openStream(context, `/sse/script?steps=end:retry=0700:bogus=5.5:event,ok&tag=${tag}`, { transport })
+      await waitFor(() => ids.length >= 2, { timeout: 10_000 })
+      const records = await serverConnections(tag)
+      context.expect(records[1]!.openedAt - records[0]!.closedAt!).toBeGreaterThanOrEqual(700)
+      context.expect(records[1]!.headers['last-event-id']).toBe('1')
+    }, 15_000)
+  }
+})
+
 describe.concurrent('a server that asks to wait (Retry-After)', () => {
   for (const transport of TRANSPORTS) {
     // The native transport asks once more to read the status the browser hid: that probe gets the same answer.

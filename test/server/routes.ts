@@ -455,7 +455,7 @@ const scriptPositions = new Map<string, number>()
 
 /**
  * A server that misbehaves on a schedule: `steps` is a comma-separated list played one per request, the last one
- * repeating. `end` opens a 200 stream and ends it at once (`end:retry=0` sends a retry field first), `ok` streams like
+ * repeating. `end` opens a 200 stream and ends it at once (`end:retry=0` sends a retry field first, see below), `ok` streams like
  * /counter, `hang` accepts and never answers, and a status code answers with it (`503:ra=3` adds Retry-After: 3).
  */
 function script(ex: Exchange): void {
@@ -472,9 +472,17 @@ function script(ex: Exchange): void {
     // The socket stays open with no head, as a server stuck behind a proxy would.
   }
   else if (step === 'end') {
+    // `retry` is written as given (leading zeros and all); `bogus` adds a second, malformed retry line; `event` sends
+    // one event with the request's number as its id before the end.
     ex.openStream({ comment: false })
     const retry = option('retry')
-    ex.res.end(retry === undefined ? '' : `retry: ${retry}\n\n`)
+    const bogus = option('bogus')
+    const lines = [
+      retry === undefined ? '' : `retry: ${retry}\n\n`,
+      bogus === undefined ? '' : `retry: ${bogus}\n\n`,
+      options.includes('event') ? `id: ${position + 1}\ndata: ${position + 1}\n\n` : '',
+    ]
+    ex.res.end(lines.join(''))
   }
   else if (/^\d{3}$/.test(step)) {
     const retryAfter = option('ra')
