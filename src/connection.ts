@@ -10,10 +10,11 @@ export type TransportChoice = 'auto' | TransportName
 
 export interface ReconnectOptions {
   /**
-   * Reconnect attempts in a row before giving up (`Infinity`: never give up).
+   * Reconnect attempts in a row before giving up (`Infinity` or, as in VueUse, `-1`: never give up), or a function
+   * asked before each attempt with the attempts made so far (VueUse's form): `false` gives up.
    * @default Infinity
    */
-  retries?: number
+  retries?: number | ((retried: number) => boolean)
   /**
    * First delay in ms, doubling on each failed attempt; the server's `retry:` replaces it.
    * @default 1000
@@ -86,6 +87,22 @@ function reconnectOptions(option: boolean | ReconnectOptions): Required<Omit<Rec
     return null
   const given = option === true ? {} : option
   return { retries: Infinity, delay: 1000, maxDelay: 30_000, ...given }
+}
+
+/**
+ * A transport that throws while starting (a constructor refusing its input) fails its attempt through `fail`, once
+ * the attempt holds it, like any other failure: never a stream left `CONNECTING` with an unhandled rejection.
+ */
+function guardStart(factory: TransportFactory): TransportFactory {
+  return (request, callbacks) => {
+    try {
+      return factory(request, callbacks)
+    }
+    catch (cause) {
+      queueMicrotask(() => callbacks.fail(cause instanceof SseError ? cause : new SseError('config', 'The transport could not start.', { cause })))
+      return { listen() {}, close() {} }
+    }
+  }
 }
 
 function toSseError(error: unknown): SseError {
@@ -163,7 +180,7 @@ export class Connection implements EventStream {
         return
       const name = pickTransport(config.transport, config.method, config.body !== undefined, Object.keys(headers).length > 0)
       this.transportName = name
-      factory = await (config.loadTransport ?? loadTransport)(name)
+      factory = guardStart(await (config.loadTransport ?? loadTransport)(name))
     }
     catch (error) {
       if (generation === this.generation)
@@ -264,7 +281,9 @@ export class Connection implements EventStream {
       this.stop(error)
       return
     }
-    if (this.retryCount >= options.retries) {
+    const { retries } = options
+    const keepTrying = typeof retries === 'function' ? retries(this.retryCount) : retries < 0 || this.retryCount < retries
+    if (!keepTrying) {
       this.stop(new SseError('retries-exhausted', `Gave up after ${this.retryCount} reconnect attempts.`, { status: error?.status, cause: error ?? undefined }))
       options.onFailed?.()
       return
