@@ -1,7 +1,7 @@
 import type { TransportFactory } from './types'
 import { SseError } from '../errors'
 import { classifyResponse } from './http'
-import { withLastEventId } from './url'
+import { describeUrl, withLastEventId } from './url'
 
 /**
  * The browser's EventSource hides why it failed a connection. One plain request tells the status and Content-Type,
@@ -20,7 +20,7 @@ async function diagnose(url: string, withCredentials: boolean): Promise<SseError
       ?? new SseError('network', 'The browser closed the event stream.', { status: response.status })
   }
   catch (cause) {
-    return new SseError('network', `Could not connect to ${url}.`, { cause })
+    return new SseError('network', `Could not connect to ${describeUrl(url)}.`, { cause })
   }
   finally {
     controller.abort()
@@ -74,7 +74,7 @@ export const nativeTransport: TransportFactory = (request, callbacks) => {
     const failed = source.readyState === EventSource.CLOSED && !opened
     finish()
     if (!failed) {
-      callbacks.fail(new SseError('network', opened ? 'The connection was lost.' : `Could not connect to ${request.url}.`))
+      callbacks.fail(new SseError('network', opened ? 'The connection was lost.' : `Could not connect to ${describeUrl(request.url)}.`))
       return
     }
     void diagnose(url, request.withCredentials).then((outcome) => {

@@ -50,6 +50,7 @@ createApp(defineComponent({
     return () => h('ul', Array.from({ length: components }, (_, index) => h(Listener, { index })))
   },
 }))
-  .use(createSse({ crossTab: true, token: () => `secret-of-${params.get('tab') ?? 'tab'}` }))
+  // Tabs of one user share a stream; another user (`?user=`) is another stream, whose leader is a tab of that user.
+  .use(createSse({ crossTab: true, token: () => `secret-of-${params.get('user') ?? 'a'}` }))
   .mount('#app')
 window.ready = true
