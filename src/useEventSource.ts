@@ -124,6 +124,25 @@ function withoutUndefined<T extends object>(value: T): Partial<T> {
  */
 export function useEventSource<Data = string, Events extends SseEventMap = Record<string, Data>>(
   url: UseEventSourceUrl,
+  options?: UseEventSourceOptions<Data, Events> & { json?: false },
+): UseEventSourceReturn<Data, Events>
+export function useEventSource<Data = string, Events extends SseEventMap = Record<string, Data>>(
+  url: UseEventSourceUrl,
+  events: readonly (keyof Events & string)[],
+  options?: UseEventSourceOptions<Data, Events> & { json?: false },
+): UseEventSourceReturn<Data, Events>
+// `json: true` parses every message: `data` is whatever the type argument says, and `unknown` without one.
+export function useEventSource<Data = unknown, Events extends SseEventMap = Record<string, Data>>(
+  url: UseEventSourceUrl,
+  options: UseEventSourceOptions<Data, Events> & { json: true },
+): UseEventSourceReturn<Data, Events>
+export function useEventSource<Data = unknown, Events extends SseEventMap = Record<string, Data>>(
+  url: UseEventSourceUrl,
+  events: readonly (keyof Events & string)[],
+  options: UseEventSourceOptions<Data, Events> & { json: true },
+): UseEventSourceReturn<Data, Events>
+export function useEventSource<Data = string, Events extends SseEventMap = Record<string, Data>>(
+  url: UseEventSourceUrl,
   options?: UseEventSourceOptions<Data, Events>,
 ): UseEventSourceReturn<Data, Events>
 export function useEventSource<Data = string, Events extends SseEventMap = Record<string, Data>>(
