@@ -54,8 +54,9 @@ export interface UseEventSourceOptions<Data = string, Events extends SseEventMap
   /** A body selects the fetch transport (and POST, unless `method` says otherwise); an object is sent as JSON. */
   body?: MaybeRefOrGetter<SseBody | null | undefined>
   /**
-   * Join the app's shared connection for this stream (see `useSseStore`).
-   * @default false
+   * Join the app's shared connection for this stream (see `useSseStore`): callers whose requests are the same in
+   * everything the server sees, token and headers included.
+   * @default false, or true when this call sets `crossTab: true`
    */
   shared?: boolean
   /**
