@@ -1,24 +1,16 @@
 import type { SseError, TransportChoice, UseEventSourceOptions, UseEventSourceReturn } from '../src'
-import { mount } from '@vue/test-utils'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { defineComponent, h, ref } from 'vue'
+import { h, ref } from 'vue'
 import { createSse, useEventSource, useSseStore } from '../src'
+import { mountApp } from './app'
 import { inScope } from './scope'
 import { secondOrigin, serverConnections, uniqueTag, waitFor } from './server/client'
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
-const unmounts: (() => void)[] = []
 
 afterEach(() => {
-  for (const unmount of unmounts.splice(0)) unmount()
   vi.restoreAllMocks()
 })
-
-function mountApp(setup: () => () => ReturnType<typeof h>, plugin = createSse()) {
-  const wrapper = mount(defineComponent({ setup }), { global: { plugins: [plugin] } })
-  unmounts.push(() => wrapper.unmount())
-  return wrapper
-}
 
 /** What /sse/echo saw of the request, from the first message's data. */
 interface Echo { headers: Record<string, string> }

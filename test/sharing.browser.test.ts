@@ -1,24 +1,16 @@
-import type { UseEventSourceReturn } from '../src'
-import { mount } from '@vue/test-utils'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { UseEventSourceOptions, UseEventSourceReturn } from '../src'
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { createApp, defineComponent, h, nextTick, ref } from 'vue'
 import { createSse, useEventSource, useSseStore } from '../src'
+import { mountApp } from './app'
 import { inScope } from './scope'
 import { serverConnections, uniqueTag, waitFor } from './server/client'
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
-const unmounts: (() => void)[] = []
 
 afterEach(() => {
-  for (const unmount of unmounts.splice(0)) unmount()
   vi.restoreAllMocks()
 })
-
-function mountApp(setup: () => () => ReturnType<typeof h>, plugin = createSse()) {
-  const wrapper = mount(defineComponent({ setup }), { global: { plugins: [plugin] } })
-  unmounts.push(() => wrapper.unmount())
-  return wrapper
-}
 
 const openConnections = async (tag: string) => (await serverConnections(tag)).filter(record => record.open)
 
@@ -35,7 +27,7 @@ describe('outside an injection context, in development', () => {
       },
     })).use(createSse())
     app.mount(root)
-    unmounts.push(() => app.unmount())
+    onTestFinished(() => app.unmount())
     await waitFor(async () => (await openConnections(tag)).length === 1)
 
     // A logout handler in a session module: not the app's store, and it says so.
@@ -79,80 +71,61 @@ describe('the URL and body watcher', () => {
 })
 
 describe('shared streams and their subscribers', () => {
-  it('a new subscriber opens a shared stream left CLOSED by closeAll()', async () => {
-    const tag = uniqueTag()
-    const url = `/sse/counter?interval=30&tag=${tag}`
+  /** A first subscriber mounted now, and a second one mounted when `join()` is called. */
+  function firstAndLate(url: string, options: UseEventSourceOptions = {}) {
     const late = ref(false)
-    let first!: UseEventSourceReturn
-    let second!: UseEventSourceReturn
-    let store!: ReturnType<typeof useSseStore>
+    const run = {
+      first: null as unknown as UseEventSourceReturn,
+      second: null as UseEventSourceReturn | null,
+      store: null as unknown as ReturnType<typeof useSseStore>,
+      join: () => {
+        late.value = true
+      },
+    }
     const Late = defineComponent({
       setup() {
-        second = useEventSource(url, { shared: true })
+        run.second = useEventSource(url, { ...options, shared: true })
         return () => h('i')
       },
     })
     mountApp(() => {
-      store = useSseStore()
-      first = useEventSource(url, { shared: true })
+      run.store = useSseStore()
+      run.first = useEventSource(url, { ...options, shared: true })
       return () => h('div', late.value ? [h(Late)] : [])
     })
-    await waitFor(() => first.status.value === 'OPEN')
-    store.closeAll()
-    expect(first.status.value).toBe('CLOSED')
-    late.value = true
-    await waitFor(() => second?.status.value === 'OPEN' && first.status.value === 'OPEN')
-    expect(second.error.value).toBeNull()
-    expect(store.connections).toHaveLength(1)
-    expect(store.connections[0]?.subscribers).toBe(2)
+    return run
+  }
+
+  it('a new subscriber opens a shared stream left CLOSED by closeAll()', async () => {
+    const tag = uniqueTag()
+    const run = firstAndLate(`/sse/counter?interval=30&tag=${tag}`)
+    await waitFor(() => run.first.status.value === 'OPEN')
+    run.store.closeAll()
+    expect(run.first.status.value).toBe('CLOSED')
+    run.join()
+    await waitFor(() => run.second?.status.value === 'OPEN' && run.first.status.value === 'OPEN')
+    expect(run.second?.error.value).toBeNull()
+    expect(run.store.connections).toHaveLength(1)
+    expect(run.store.connections[0]?.subscribers).toBe(2)
     expect(await openConnections(tag)).toHaveLength(1)
   })
 
   it('a new subscriber opens a shared stream that a 204 closed', async () => {
     const tag = uniqueTag()
-    const url = `/sse/status/204?tag=${tag}`
-    const late = ref(false)
-    let first!: UseEventSourceReturn
-    let second!: UseEventSourceReturn
-    const Late = defineComponent({
-      setup() {
-        second = useEventSource(url, { shared: true, transport: 'fetch' })
-        return () => h('i')
-      },
-    })
-    mountApp(() => {
-      first = useEventSource(url, { shared: true, transport: 'fetch' })
-      return () => h('div', late.value ? [h(Late)] : [])
-    })
-    await waitFor(async () => (await serverConnections(tag)).length === 1 && first.status.value === 'CLOSED')
-    late.value = true
+    const run = firstAndLate(`/sse/status/204?tag=${tag}`, { transport: 'fetch' })
+    await waitFor(async () => (await serverConnections(tag)).length === 1 && run.first.status.value === 'CLOSED')
+    run.join()
     await waitFor(async () => (await serverConnections(tag)).length === 2)
-    expect(second.status.value).not.toBe('OPEN')
   })
 
   it('a subscriber joining a running stream shows its lastEventId at once', async () => {
     const tag = uniqueTag()
-    const url = `/sse/counter?interval=2000&tag=${tag}`
-    const late = ref(false)
-    let first!: UseEventSourceReturn
-    let second!: UseEventSourceReturn
-    let store!: ReturnType<typeof useSseStore>
-    const Late = defineComponent({
-      setup() {
-        second = useEventSource(url, { shared: true })
-        return () => h('i')
-      },
-    })
-    mountApp(() => {
-      store = useSseStore()
-      first = useEventSource(url, { shared: true })
-      return () => h('div', late.value ? [h(Late)] : [])
-    })
-    await waitFor(() => first.lastEventId.value === '1')
-    late.value = true
-    await waitFor(() => second?.status.value === 'OPEN')
-    expect(second.lastEventId.value).toBe('1')
-    expect(store.connections[0]?.lastEventId).toBe('1')
+    const run = firstAndLate(`/sse/counter?interval=2000&tag=${tag}`)
+    await waitFor(() => run.first.lastEventId.value === '1')
+    run.join()
+    await waitFor(() => run.second?.status.value === 'OPEN')
+    expect(run.second?.lastEventId.value).toBe('1')
+    expect(run.store.connections[0]?.lastEventId).toBe('1')
   })
 
   it('data, event and messages start over when the stream changes', async () => {
