@@ -10,10 +10,11 @@ export type TransportChoice = 'auto' | TransportName
 
 export interface ReconnectOptions {
   /**
-   * Reconnect attempts in a row before giving up (`Infinity`: never give up).
+   * Reconnect attempts in a row before giving up (`Infinity` or, as in VueUse, `-1`: never give up), or a function
+   * asked before each attempt with the attempts made so far (VueUse's form): `false` gives up.
    * @default Infinity
    */
-  retries?: number
+  retries?: number | ((retried: number) => boolean)
   /**
    * Base delay in ms, doubling on consecutive failures; a server's `retry:` replaces it. Each delay is drawn at
    * random from [min(250, delay), 2.25 × delay] × 2^failures, or [retry, 2.25 × retry] × 2^failures with a `retry:`
@@ -104,6 +105,22 @@ function reconnectOptions(option: boolean | ReconnectOptions): Required<Omit<Rec
     return null
   const given = option === true ? {} : option
   return { retries: Infinity, delay: 1000, maxDelay: 30_000, ...given }
+}
+
+/**
+ * A transport that throws while starting (a constructor refusing its input) fails its attempt through `fail`, once
+ * the attempt holds it, like any other failure: never a stream left `CONNECTING` with an unhandled rejection.
+ */
+function guardStart(factory: TransportFactory): TransportFactory {
+  return (request, callbacks) => {
+    try {
+      return factory(request, callbacks)
+    }
+    catch (cause) {
+      queueMicrotask(() => callbacks.fail(cause instanceof SseError ? cause : new SseError('config', 'The transport could not start.', { cause })))
+      return { listen() {}, close() {} }
+    }
+  }
 }
 
 function toSseError(error: unknown): SseError {
@@ -255,7 +272,7 @@ export class Connection implements EventStream {
       resumedOverFetch = name === 'fetch' && pickTransport(config.transport, config.method, hasBody, hasHeaders) === 'native'
       this.fetchResumeFailed = false
       this.transportName = name
-      factory = await (config.loadTransport ?? loadTransport)(name)
+      factory = guardStart(await (config.loadTransport ?? loadTransport)(name))
     }
     catch (error) {
       if (generation === this.generation)
@@ -412,9 +429,13 @@ export class Connection implements EventStream {
     this.retryLater(error)
   }
 
+  /** Whether one more attempt may be made: `retries` as a count (`-1`: for ever) or VueUse's function form. */
   private budgetLeft(): boolean {
     const options = reconnectOptions(this.config.autoReconnect)
-    return !!options && this.retryCount < options.retries
+    if (!options)
+      return false
+    const { retries } = options
+    return typeof retries === 'function' ? retries(this.retryCount) : retries < 0 || this.retryCount < retries
   }
 
   private retryLater(error: SseError | null): void {
@@ -431,7 +452,7 @@ export class Connection implements EventStream {
       this.setStatus('CONNECTING')
       return
     }
-    if (this.retryCount >= options.retries) {
+    if (!this.budgetLeft()) {
       this.stop(new SseError('retries-exhausted', `Gave up after ${this.retryCount} reconnect attempts.`, { status: error?.status, cause: error ?? undefined }))
       options.onFailed?.()
       return

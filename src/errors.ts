@@ -8,7 +8,13 @@
  * - `stalled`: nothing arrived for `heartbeatTimeout` ms
  * - `timeout`: no response head within `connectTimeout` ms (the attempt is aborted and retried)
  * - `retries-exhausted`: `autoReconnect.retries` reconnects failed in a row
- * - `config`: the options ask for something the chosen transport cannot do
+ * - `config`: the options ask for something the chosen transport cannot do, or the URL, body or headers cannot be
+ *   sent (no request is made)
+ * - `token`: the token could not be read (its getter threw or rejected) or cannot go into a header (a line break,
+ *   NUL, a character beyond Latin-1); the stream stays closed
+ * - `redirect`: the server answered with a redirect while the request carried a token or custom headers; it is not
+ *   followed, so they never reach another origin (the browser hides where a redirect goes)
+ * - `overflow`: the server sent more than the buffer bound without ending an event; the stream closes
  */
 export type SseErrorType
   = | 'network'
@@ -20,6 +26,9 @@ export type SseErrorType
     | 'timeout'
     | 'retries-exhausted'
     | 'config'
+    | 'token'
+    | 'redirect'
+    | 'overflow'
 
 export interface SseErrorOptions {
   /** HTTP status, where the transport can see it. */

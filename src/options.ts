@@ -28,8 +28,9 @@ export interface SseOptions {
    */
   onUnauthorized?: (error: SseError) => unknown
   /**
-   * Origins the token and headers may go to; a request elsewhere goes without them.
-   * @default the page's origin and `baseURL`'s origin
+   * Origins the token and headers may go to (such as `'https://api.example.com'`), redirects included; a request
+   * elsewhere goes without them. Per call, only an explicit `allowedOrigins` changes it, never a per-call `baseURL`.
+   * @default the page's origin and the plugin's `baseURL` origin
    */
   allowedOrigins?: string[]
   /** Extra request headers (selects the polyfill or fetch transport). */
@@ -89,7 +90,8 @@ export interface SseOptions {
   /**
    * Shared streams: one connection per stream for all tabs of the origin, held by one tab (the leader) and
    * received by the others over a BroadcastChannel. Falls back to one connection per tab where the browser lacks
-   * Web Locks or BroadcastChannel.
+   * Web Locks or BroadcastChannel. Tabs share a stream only when their requests are identical, token included.
+   * `crossTab: true` on a call makes that call `shared`.
    * @default false
    */
   crossTab?: boolean

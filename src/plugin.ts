@@ -1,6 +1,7 @@
 import type { App } from 'vue'
 import type { SseOptions } from './options'
 import { sseContextKey } from './context'
+import { invalidOriginMessage } from './request'
 import { createSseStore } from './store'
 
 export interface SsePlugin {
@@ -20,6 +21,10 @@ function validate(options: SseOptions): void {
     throw new TypeError('[vue-event-source] `heartbeatTimeout` must be a number of ms, 0 to turn it off.')
   if (options.allowedOrigins !== undefined && !Array.isArray(options.allowedOrigins))
     throw new TypeError('[vue-event-source] `allowedOrigins` must be an array of origins such as [\'https://api.example.com\'].')
+  // A scheme-less entry would parse as a path of the page and silently allow the page's origin instead.
+  const invalidOrigin = options.allowedOrigins && invalidOriginMessage(options.allowedOrigins)
+  if (invalidOrigin)
+    throw new TypeError(`[vue-event-source] ${invalidOrigin}`)
 }
 
 /** A plugin bound to one options object, one per app (Pinia style). */

@@ -1,63 +1,184 @@
 import type { SseOptions } from './options'
 import { toValue } from 'vue'
 import { DEV, isClient } from './env'
+import { SseError } from './errors'
+import { describeUrl } from './transports/url'
 
-const ABSOLUTE = /^[a-z][a-z\d+\-.]*:/i
+/**
+ * Strings `baseURL` is not joined to: `//host/…`, `scheme://…`, and the schemes that need no `//`. Anything else is
+ * a path, even when its first segment holds a colon (`'room:42/events'`).
+ */
+const ABSOLUTE = /^(?:\/\/|[a-z][a-z\d+\-.]*:\/\/|(?:https?|javascript|data|blob|file|about|mailto|vbscript|ws|wss|ftp):)/i
 const TRAILING_SLASHES = /\/+$/
 const LEADING_SLASHES = /^\/+/
+/** A host as the URL parser leaves a valid one (IDN as punycode); some browsers keep a space as `%20` instead. */
+const VALID_HOST = /^(?:\[[\da-f:.]+\]|[\w\-.]+)$/i
+/** RFC 9110 `token`: what a header name may hold. */
+const HEADER_NAME = /^[!#$%&'*+\-.^\w`|~]+$/
 
-/** `baseURL` + a relative `url`, made absolute against the page where there is one. */
-export function resolveUrl(url: string | URL, baseURL?: string): string {
-  let joined = String(url)
-  if (baseURL && !ABSOLUTE.test(joined) && !joined.startsWith('//'))
-    joined = `${baseURL.replace(TRAILING_SLASHES, '')}/${joined.replace(LEADING_SLASHES, '')}`
-  return isClient ? new URL(joined, window.location.href).href : joined
+function pageHref(): string | undefined {
+  return isClient ? window.location.href : undefined
 }
 
-function originOf(url: string): string | null {
+/**
+ * `baseURL` + a relative `url`, made absolute against the page where there is one. A URL that no request can be
+ * made to is a `config` error: empty, unparsable, not http(s), or with `user:password@` (fetch refuses those).
+ */
+export function resolveUrl(url: string | URL, baseURL?: string): string {
+  let joined = String(url)
+  if (joined.trim() === '')
+    throw new SseError('config', 'The stream URL is empty; pass null or undefined to mean "not now".')
+  if (baseURL && !ABSOLUTE.test(joined))
+    joined = `${baseURL.replace(TRAILING_SLASHES, '')}/${joined.replace(LEADING_SLASHES, '')}`
+  if (!isClient)
+    return joined
+  let parsed: URL | null
+  let invalid: unknown
   try {
-    return new URL(url, isClient ? window.location.href : undefined).origin
+    parsed = new URL(joined, pageHref())
+  }
+  catch (cause) {
+    parsed = null
+    invalid = cause
+  }
+  if (!parsed || ((parsed.protocol === 'http:' || parsed.protocol === 'https:') && !VALID_HOST.test(parsed.hostname)))
+    throw new SseError('config', `"${describeUrl(joined)}" is not a valid URL${baseURL ? ` (baseURL "${describeUrl(baseURL)}")` : ''}.`, { cause: invalid })
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new SseError('config', `An event stream needs an http: or https: URL, got ${describeUrl(parsed.href)}.`)
+  if (parsed.username || parsed.password)
+    throw new SseError('config', `${describeUrl(parsed.href)}: a URL with user:password@ cannot be fetched; send a token instead.`)
+  return parsed.href
+}
+
+/**
+ * An `allowedOrigins` entry as an origin, or null when it is not one: `'https://api.example.com'` (a trailing
+ * slash is fine), never a bare host, whose scheme would be guessed, nor a path, which an origin check cannot honour.
+ */
+export function parseOrigin(entry: unknown): string | null {
+  if (typeof entry !== 'string')
+    return null
+  try {
+    const url = new URL(entry)
+    const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password
+      && !entry.endsWith('?') && !entry.endsWith('#')
+    return (url.protocol === 'http:' || url.protocol === 'https:') && bare ? url.origin : null
   }
   catch {
     return null
   }
 }
 
-/** The default: the page's origin and `baseURL`'s. */
-function allowedOrigins(options: SseOptions): string[] {
-  if (options.allowedOrigins)
-    return options.allowedOrigins.map(origin => originOf(origin) ?? origin)
+/** The message for an `allowedOrigins` entry that is not an origin; null when every entry is one. */
+export function invalidOriginMessage(origins: readonly unknown[]): string | null {
+  const index = origins.findIndex(entry => parseOrigin(entry) === null)
+  if (index === -1)
+    return null
+  const entry = origins[index]
+  const shown = typeof entry === 'string' ? `"${entry}"` : String(entry)
+  return `allowedOrigins[${index}] ${shown} is not an origin: write the scheme and host (and port) with no path, such as 'https://api.example.com'.`
+}
+
+/**
+ * Where the token and headers may go. An explicit `allowedOrigins` (per call, else the plugin's) is taken as it is;
+ * the default is the page's origin and the origin of the plugin's `baseURL`. A per-call `baseURL` never widens
+ * it: a component library passing its own would otherwise receive the app's token.
+ */
+export function allowedOriginsFor(plugin: SseOptions, callOrigins: readonly string[] | undefined): string[] {
+  const explicit = callOrigins ?? plugin.allowedOrigins
+  if (explicit) {
+    const message = invalidOriginMessage(explicit)
+    if (message)
+      throw new SseError('config', message)
+    return explicit.map(entry => parseOrigin(entry)!)
+  }
   const origins = isClient ? [window.location.origin] : []
-  const base = options.baseURL && originOf(options.baseURL)
-  if (base)
-    origins.push(base)
+  if (plugin.baseURL) {
+    try {
+      origins.push(new URL(plugin.baseURL, pageHref()).origin)
+    }
+    catch {
+      // Not a URL: resolveUrl reports it for every stream that uses it.
+    }
+  }
   return origins
+}
+
+/** Whether `fetch()` can send the value: no CR, LF or NUL, nothing beyond Latin-1. */
+function headerValueSafe(value: string): boolean {
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index)
+    if (code > 0xFF || code === 0 || code === 10 || code === 13)
+      return false
+  }
+  return true
+}
+
+function checkHeader(name: string, value: unknown, what: string): void {
+  if (!HEADER_NAME.test(name))
+    throw new SseError('config', `${what} "${name}" is not a valid header name.`)
+  if (typeof value !== 'string' || !headerValueSafe(value))
+    throw new SseError('config', `The value of ${what.toLowerCase()} "${name}" cannot be sent: it must be a string without line breaks, NUL or characters beyond Latin-1.`)
+}
+
+/** Reads the token; anything that keeps it from going into a header is a `token` error: retrying cannot help. */
+async function readToken(options: SseOptions): Promise<string | null> {
+  const source = options.token
+  let token: unknown
+  try {
+    token = typeof source === 'function' ? await source() : toValue(source)
+  }
+  catch (cause) {
+    throw new SseError('token', 'The token could not be read: the token getter threw or rejected. The stream stays closed.', { cause })
+  }
+  if (token == null || token === '')
+    return null
+  if (typeof token !== 'string')
+    throw new SseError('token', `The token must be a string, got ${typeof token}. The stream stays closed.`)
+  if (!headerValueSafe(token))
+    throw new SseError('token', 'The token holds a line break, NUL or a character beyond Latin-1, which no header can carry. The stream stays closed.')
+  return token
 }
 
 const warned = new Set<string>()
 
 /**
- * The headers for one attempt: the custom ones and the token, read now, and only for an allowed origin.
- * The token is never logged, nor put in a URL.
+ * The headers for one attempt: the custom ones and the token, only for an allowed origin, and read only then (a
+ * token getter may refresh a session; a request that goes without it has no reason to run it). The token is never
+ * logged, nor put in a URL. Throws an `SseError` for a token or header that cannot be sent.
  */
-export async function requestHeaders(url: string, options: SseOptions): Promise<Record<string, string>> {
-  const headers: Record<string, string> = { ...toValue(options.headers) }
-  const source = options.token
-  const token = typeof source === 'function' ? await source() : toValue(source)
-  if (token)
-    headers[options.tokenHeader ?? 'Authorization'] = `${options.tokenPrefix ?? 'Bearer '}${token}`
-  if (Object.keys(headers).length === 0)
-    return headers
-
-  const origin = originOf(url)
-  if (origin && allowedOrigins(options).includes(origin))
-    return headers
-  if (DEV && !warned.has(origin ?? url)) {
-    warned.add(origin ?? url)
-    console.warn(
-      `[vue-event-source] Not sending the token or headers to ${origin ?? url}: that origin is not in allowedOrigins. `
-      + 'Add it to allowedOrigins if it should receive them.',
-    )
+export async function requestHeaders(url: string, options: SseOptions, allowed: readonly string[]): Promise<Record<string, string>> {
+  if (options.token == null && options.headers == null)
+    return {}
+  let origin: string | null = null
+  try {
+    origin = new URL(url, pageHref()).origin
   }
-  return {}
+  catch {
+    // resolveUrl has refused such a URL already; nothing goes to it.
+  }
+  if (!origin || !allowed.includes(origin)) {
+    if (DEV && !warned.has(origin ?? url)) {
+      warned.add(origin ?? url)
+      console.warn(
+        `[vue-event-source] Not sending the token or headers to ${origin ?? describeUrl(url)}: that origin is not in allowedOrigins. `
+        + 'Add it to allowedOrigins if it should receive them.',
+      )
+    }
+    return {}
+  }
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(toValue(options.headers) ?? {})) {
+    if (value === undefined)
+      continue
+    checkHeader(name, value, 'Header')
+    headers[name] = value
+  }
+  const token = await readToken(options)
+  if (token !== null) {
+    const name = options.tokenHeader ?? 'Authorization'
+    const value = `${options.tokenPrefix ?? 'Bearer '}${token}`
+    checkHeader(name, options.tokenPrefix ?? '', 'Token header')
+    headers[name] = value
+  }
+  return headers
 }

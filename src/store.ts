@@ -5,7 +5,10 @@ import { markRaw, reactive, shallowReactive } from 'vue'
 
 /** What the store shows of one shared stream. */
 export interface SseConnectionInfo {
-  /** The stream key: resolved URL, transport, method, body, credentials. */
+  /**
+   * The stream key: method, origin and path, and a SHA-256 of everything the server sees (resolved URL, transport,
+   * method, body, credentials, token and headers). It never holds a secret in clear.
+   */
   readonly key: string
   readonly url: string
   readonly status: SseStatus
@@ -28,7 +31,10 @@ interface Entry {
 export interface SseStore {
   /** The app's shared streams, one entry per connection. */
   readonly connections: readonly SseConnectionInfo[]
-  /** Closes every connection of the app (shared or not), e.g. on logout; subscribers stay and `reconnectAll()` reopens. */
+  /**
+   * Closes every connection of the app (shared or not) at once, e.g. on logout. Subscribers stay subscribed and show
+   * `'CLOSED'`; `reconnectAll()`, a subscriber's `open()` or a new subscriber reopens.
+   */
   closeAll: () => void
   /** Reconnects every connection of the app now, reading the token again, e.g. after login. */
   reconnectAll: () => void

@@ -7,10 +7,11 @@ import { getCurrentInstance, onMounted, shallowRef, toValue, watch } from 'vue'
 import { Connection } from './connection'
 import { useSseContext } from './context'
 import { CrossTabStream, crossTabSupported } from './crossTab'
-import { isClient } from './env'
+import { digest } from './digest'
+import { DEV, isClient } from './env'
 import { SseError } from './errors'
-import { requestHeaders, resolveUrl } from './request'
-import { LAST_EVENT_ID_PARAM } from './transports/url'
+import { allowedOriginsFor, requestHeaders, resolveUrl } from './request'
+import { describeUrl, LAST_EVENT_ID_PARAM } from './transports/url'
 
 /** One received message, after `serializer`/`json`. */
 export interface SseMessage<Data = string> {
@@ -53,8 +54,9 @@ export interface UseEventSourceOptions<Data = string, Events extends SseEventMap
   /** A body selects the fetch transport (and POST, unless `method` says otherwise); an object is sent as JSON. */
   body?: MaybeRefOrGetter<SseBody | null | undefined>
   /**
-   * Join the app's shared connection for this stream (see `useSseStore`).
-   * @default false
+   * Join the app's shared connection for this stream (see `useSseStore`): callers whose requests are the same in
+   * everything the server sees, token and headers included.
+   * @default false, or true when this call sets `crossTab: true`
    */
   shared?: boolean
   /**
@@ -112,6 +114,16 @@ function connectTimeout({ connectTimeout = 30_000, heartbeatTimeout = 0 }: SseOp
   return connectTimeout
 }
 
+/** A watch source's value as a string; one that cannot be read or serialized compares equal until it can. */
+function signature(read: () => unknown): string {
+  try {
+    return JSON.stringify(read()) ?? ''
+  }
+  catch {
+    return '\0unreadable'
+  }
+}
+
 function withoutUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
 }
@@ -121,6 +133,25 @@ function withoutUndefined<T extends object>(value: T): Partial<T> {
  * (any method, a body), reconnects with backoff and resumes from the last event id. Closes when the calling effect
  * scope is disposed.
  */
+export function useEventSource<Data = string, Events extends SseEventMap = Record<string, Data>>(
+  url: UseEventSourceUrl,
+  options?: UseEventSourceOptions<Data, Events> & { json?: false },
+): UseEventSourceReturn<Data, Events>
+export function useEventSource<Data = string, Events extends SseEventMap = Record<string, Data>>(
+  url: UseEventSourceUrl,
+  events: readonly (keyof Events & string)[],
+  options?: UseEventSourceOptions<Data, Events> & { json?: false },
+): UseEventSourceReturn<Data, Events>
+// `json: true` parses every message: `data` is whatever the type argument says, and `unknown` without one.
+export function useEventSource<Data = unknown, Events extends SseEventMap = Record<string, Data>>(
+  url: UseEventSourceUrl,
+  options: UseEventSourceOptions<Data, Events> & { json: true },
+): UseEventSourceReturn<Data, Events>
+export function useEventSource<Data = unknown, Events extends SseEventMap = Record<string, Data>>(
+  url: UseEventSourceUrl,
+  events: readonly (keyof Events & string)[],
+  options: UseEventSourceOptions<Data, Events> & { json: true },
+): UseEventSourceReturn<Data, Events>
 export function useEventSource<Data = string, Events extends SseEventMap = Record<string, Data>>(
   url: UseEventSourceUrl,
   options?: UseEventSourceOptions<Data, Events>,
@@ -138,8 +169,12 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
   const callOptions: UseEventSourceOptions<Data> = Array.isArray(eventsOrOptions)
     ? { ...maybeOptions as UseEventSourceOptions<Data>, events: [...eventsOrOptions as readonly string[], ...(maybeOptions?.events ?? [])] }
     : (eventsOrOptions as UseEventSourceOptions<Data> | undefined) ?? {}
-  const context = useSseContext()
+  const context = useSseContext('useEventSource')
   const options = { ...withoutUndefined(context.options), ...withoutUndefined(callOptions) } as UseEventSourceOptions<Data>
+  // Asking one call for crossTab means sharing its stream: crossTab does nothing for a stream of this caller's own.
+  const shared = options.shared ?? callOptions.crossTab === true
+  if (DEV && callOptions.crossTab === true && callOptions.shared === false)
+    console.warn('[vue-event-source] crossTab: true has no effect with shared: false; only shared streams are held by one tab for all.')
 
   const status = shallowRef<SseStatus>('CLOSED')
   const data = shallowRef<Data | null>(null)
@@ -168,10 +203,18 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
   /** A new URL, method or body is a new stream: its resume point starts over. */
   let resumeFrom = options.initialLastEventId ?? ''
   let streamIdentity: string | null = null
+  /** Bumped by every attach and release: an identity still being resolved for a superseded one is dropped. */
+  let attempt = 0
 
   function reportLocal(failure: SseError): void {
     error.value = failure
     options.onError?.(failure)
+  }
+
+  /** A request that cannot be made: no connection, `CLOSED`, the error reported once. */
+  function refuse(failure: SseError): void {
+    status.value = 'CLOSED'
+    reportLocal(failure)
   }
 
   function sync(): void {
@@ -227,27 +270,67 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
     state: sync,
   }
 
-  function attach(): void {
-    const target = toValue(url)
-    if (target == null || !isClient)
-      return
-    let resolved: string
+  /** What the server will see of this caller's request, resolved and checked; an `SseError` when none can be made. */
+  function prepare(): { url: string, method: string, body: string | undefined, jsonBody: boolean, allowed: string[] } | SseError | null {
     try {
-      resolved = resolveUrl(target, options.baseURL)
+      const target = toValue(url)
+      if (target == null)
+        return null
+      const resolved = resolveUrl(target, options.baseURL)
+      let bodyValue: SseBody | null | undefined
+      try {
+        bodyValue = toValue(options.body)
+      }
+      catch (cause) {
+        return new SseError('config', 'The body getter threw; no request was sent.', { cause })
+      }
+      let body: string | undefined
+      try {
+        body = bodyValue == null ? undefined : typeof bodyValue === 'string' ? bodyValue : JSON.stringify(bodyValue) as string | undefined
+      }
+      catch (cause) {
+        return new SseError('config', 'The body cannot be serialized as JSON (a circular reference or a BigInt?); no request was sent.', { cause })
+      }
+      if (bodyValue != null && body === undefined)
+        return new SseError('config', 'The body cannot be serialized as JSON; no request was sent.')
+      // A body means a request that can carry one: POST unless the caller names another method.
+      const method = (options.method ?? (bodyValue == null ? 'GET' : 'POST')).toUpperCase()
+      const allowed = allowedOriginsFor(context.options, callOptions.allowedOrigins)
+      return { url: resolved, method, body, jsonBody: body !== undefined && typeof bodyValue !== 'string', allowed }
     }
     catch (cause) {
-      reportLocal(new SseError('config', `"${String(target)}" is not a valid URL${options.baseURL ? ` (baseURL "${options.baseURL}")` : ''}.`, { cause }))
+      return cause instanceof SseError ? cause : new SseError('config', 'The stream URL could not be read.', { cause })
+    }
+  }
+
+  function attach(): void {
+    if (!isClient)
+      return
+    const mine = ++attempt
+    const request = prepare()
+    if (request === null)
+      return
+    if (request instanceof SseError) {
+      refuse(request)
       return
     }
-    const bodyValue = toValue(options.body)
-    // A body means a request that can carry one: POST unless the caller names another method.
-    const method = (options.method ?? (bodyValue == null ? 'GET' : 'POST')).toUpperCase()
-    const body = bodyValue == null ? undefined : typeof bodyValue === 'string' ? bodyValue : JSON.stringify(bodyValue)
-    const jsonBody = body !== undefined && typeof bodyValue !== 'string'
+    const { url: resolved, method, body, jsonBody, allowed } = request
     const identity = JSON.stringify([resolved, method, body ?? null])
-    if (streamIdentity !== null && identity !== streamIdentity)
+    if (streamIdentity !== null && identity !== streamIdentity) {
+      // Another stream: nothing of the previous one may show as this one's.
       resumeFrom = ''
+      data.value = null
+      event.value = null
+      messages.value = []
+      lastEventId.value = ''
+    }
     streamIdentity = identity
+    const readHeaders = async () => {
+      const headers = await requestHeaders(resolved, options, allowed)
+      return jsonBody ? { 'Content-Type': 'application/json', ...headers } : headers
+    }
+    /** Headers read to choose the shared stream go with its first attempt, so the token getter runs once for it. */
+    let primed: Promise<Record<string, string>> | null = null
     const config: ConnectionConfig = {
       url: resolved,
       method,
@@ -260,50 +343,68 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
       pauseWhenHidden: options.pauseWhenHidden === true ? PAUSE_WHEN_HIDDEN_DEFAULT : Number(options.pauseWhenHidden || 0),
       lastEventId: resumeFrom,
       lastEventIdParam: options.lastEventIdParam ?? LAST_EVENT_ID_PARAM,
-      headers: async () => {
-        const headers = await requestHeaders(resolved, options)
-        return jsonBody ? { 'Content-Type': 'application/json', ...headers } : headers
+      headers: () => {
+        const headers = primed ?? readHeaders()
+        primed = null
+        return headers
       },
       onUnauthorized: options.onUnauthorized,
     }
 
-    let joined: EventStream
-    let leave: () => void
-    let created = true
-    if (options.shared) {
-      const crossTab = !!options.crossTab && crossTabSupported()
-      const key = JSON.stringify([resolved, config.transport, method, body ?? null, config.withCredentials, crossTab])
-      const create = () => crossTab ? new CrossTabStream(key, config) : new Connection(config)
-      const lease = context.store.acquire(key, create, options.linger ?? 0)
-      joined = lease.connection
-      created = lease.created
-      leave = lease.release
-    }
-    else {
+    if (!shared) {
       const own = new Connection(config)
       const untrack = context.store.track(own)
-      joined = own
-      leave = () => {
+      join(own, true, () => {
         untrack()
         own.close()
-      }
+      })
+      return
     }
+
+    // The key holds a digest of everything the server sees, the token and headers included: callers that differ in
+    // any of it never share a connection, and no secret appears in the key (nor in lock and channel names).
+    status.value = 'CONNECTING'
+    const crossTab = !!options.crossTab && crossTabSupported()
+    const headers = readHeaders()
+    primed = headers
+    headers
+      .then(async (sent) => {
+        const sortedHeaders = Object.entries(sent).map(([name, value]) => [name.toLowerCase(), value]).sort()
+        const hash = await digest(JSON.stringify([resolved, config.transport, method, body ?? null, config.withCredentials, crossTab, sortedHeaders]))
+        if (mine !== attempt)
+          return
+        const key = `${method} ${describeUrl(resolved)} ${hash}`
+        const lease = context.store.acquire(key, () => crossTab ? new CrossTabStream(key, config) : new Connection(config), options.linger ?? 0)
+        join(lease.connection, lease.created, lease.release)
+      })
+      .catch((cause: unknown) => {
+        if (mine === attempt)
+          refuse(cause instanceof SseError ? cause : new SseError('config', 'The request headers could not be read.', { cause }))
+      })
+  }
+
+  /** Subscribes to `joined`, opening it when this caller created it or it is closed. */
+  function join(joined: EventStream, created: boolean, leave: () => void): void {
     for (const type of types) joined.listen(type)
     for (const type of handlers.keys()) joined.listen(type)
     const stopObserving = joined.observe(observer)
     connection = joined
     seenError = joined.error
+    // A stream joined while running shows where it is, as the store does.
+    lastEventId.value = joined.lastEventId
     detach = () => {
       stopObserving()
       leave()
       resumeFrom = joined.lastEventId
     }
-    if (created)
+    // A shared stream left closed (closeAll(), a 204, an error) opens for a new subscriber, as a caller's own does.
+    if (created || joined.status === 'CLOSED')
       joined.open()
     sync()
   }
 
   function release(): void {
+    attempt++
     detach?.()
     detach = null
     connection = null
@@ -312,13 +413,11 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
 
   function open(): void {
     wanted = true
-    if (connection && options.shared && connection.status !== 'CLOSED')
+    if (connection && shared && connection.status !== 'CLOSED')
       return
     // Reads url, body and options again: a second chat prompt is a new request, not the first one resent.
     release()
     attach()
-    if (connection?.status === 'CLOSED')
-      connection.open()
   }
 
   function close(): void {
@@ -333,7 +432,7 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
     const instance = getCurrentInstance()
     if (instance && !instance.isMounted) {
       onMounted(() => {
-        if (wanted && !connection)
+        if (wanted && !connection && status.value === 'CLOSED')
           attach()
       })
     }
@@ -343,8 +442,9 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
   }
 
   if (options.autoConnect ?? true) {
+    // Strings, compared by value: a dependency that changes without changing the request reconnects nothing.
     watch(
-      () => [toValue(url)?.toString(), JSON.stringify(toValue(options.body) ?? null)],
+      () => signature(() => [toValue(url)?.toString() ?? null, toValue(options.body) ?? null]),
       () => {
         if (!wanted)
           return
@@ -353,10 +453,18 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
       },
     )
     watch(
-      () => JSON.stringify(toValue(options.headers) ?? null),
+      () => signature(() => toValue(options.headers) ?? null),
       () => {
-        if (wanted && connection && !options.shared)
+        if (!wanted || !connection)
+          return
+        // A shared stream's key holds its headers: other headers are another stream.
+        if (shared) {
+          release()
+          attach()
+        }
+        else {
           connection.open()
+        }
       },
     )
   }

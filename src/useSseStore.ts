@@ -3,6 +3,6 @@ import { useSseContext } from './context'
 
 /** The app's shared-connection store: `connections`, `closeAll()`, `reconnectAll()`. */
 export function useSseStore(): SseStore {
-  const { store } = useSseContext()
+  const { store } = useSseContext('useSseStore')
   return { connections: store.connections, closeAll: store.closeAll, reconnectAll: store.reconnectAll }
 }

@@ -2,6 +2,7 @@ import type { TransportFactory } from './types'
 import { createParser } from 'eventsource-parser'
 import { SseError } from '../errors'
 import { MAX_BUFFER, readEventStream } from './http'
+import { redirectMode } from './redirect'
 import { resumeRequest } from './url'
 
 /**
@@ -36,7 +37,7 @@ export const fetchTransport: TransportFactory = (request, callbacks) => {
     onError(parseError) {
       if (parseError.type !== 'max-buffer-size-exceeded' || signal.aborted)
         return
-      callbacks.fail(new SseError('parse', `The server sent more than ${MAX_BUFFER} characters without ending an event.`, { status: 200, cause: parseError }))
+      callbacks.fail(new SseError('overflow', `The server sent more than ${MAX_BUFFER} characters without ending an event; the stream is closed.`, { status: 200, cause: parseError }))
       controller.abort()
     },
   })
@@ -49,6 +50,7 @@ export const fetchTransport: TransportFactory = (request, callbacks) => {
     headers: { Accept: 'text/event-stream', ...request.headers, ...resume.headers },
     body: request.body,
     credentials: request.withCredentials ? 'include' : 'same-origin',
+    redirect: redirectMode(request.headers),
     signal,
   }, callbacks, {
     open: callbacks.open,

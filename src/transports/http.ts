@@ -1,6 +1,8 @@
 import type { TransportCallbacks } from './types'
 import { parseRetryAfter } from '../backoff'
 import { responseError, SseError } from '../errors'
+import { isRedirect, redirectError } from './redirect'
+import { describeUrl } from './url'
 
 /**
  * Bound on what one unterminated line plus the event being built may hold (characters), against a server that never
@@ -46,11 +48,16 @@ export async function readEventStream(
   }
   catch (cause) {
     if (!signal.aborted)
-      callbacks.fail(new SseError('network', `Could not connect to ${url}.`, { cause }))
+      callbacks.fail(new SseError('network', `Could not connect to ${describeUrl(url)}.`, { cause }))
     return
   }
   if (signal.aborted) {
     discard(response)
+    return
+  }
+  if (init.redirect === 'manual' && isRedirect(response)) {
+    discard(response)
+    callbacks.fail(redirectError(url, response))
     return
   }
   const outcome = classifyResponse(response)

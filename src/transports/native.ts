@@ -1,7 +1,7 @@
 import type { TransportFactory } from './types'
 import { SseError } from '../errors'
 import { classifyResponse } from './http'
-import { LAST_EVENT_ID_PARAM, resumeRequest, withLastEventId } from './url'
+import { describeUrl, LAST_EVENT_ID_PARAM, resumeRequest, withLastEventId } from './url'
 
 /**
  * The browser's EventSource hides why it failed a connection. One plain request tells the status and Content-Type,
@@ -30,7 +30,7 @@ async function diagnose(url: string, withCredentials: boolean, lastEventId: stri
   }
   catch (cause) {
     if (!resume.headers['Last-Event-ID'] || new URL(url).origin === location.origin)
-      return new SseError('network', 'Could not connect.', { cause })
+      return new SseError('network', `Could not connect to ${describeUrl(url)}.`, { cause })
     // Cross-origin, `Last-Event-ID` on fetch needs a CORS preflight the server may not answer (EventSource sends it
     // without one). Asked without it, a server that streams to a fresh request but refused the browser's resumed one
     // has answered the resume point, as a server says "nothing more": 204. Anything else speaks for itself.
@@ -38,7 +38,7 @@ async function diagnose(url: string, withCredentials: boolean, lastEventId: stri
       return await ask({}) ?? 'no-content'
     }
     catch {
-      return new SseError('network', 'Could not connect.', { cause })
+      return new SseError('network', `Could not connect to ${describeUrl(url)}.`, { cause })
     }
   }
 }
@@ -102,7 +102,7 @@ export const nativeTransport: TransportFactory = (request, callbacks) => {
     // CONNECTING: the connection broke (or a reconnect could not reach the server) and the browser will try again by
     // itself. CLOSED: it failed the connection: a status other than 200, a wrong Content-Type, a 204.
     if (source.readyState !== EventSource.CLOSED) {
-      const error = new SseError('network', opened ? 'The connection was lost.' : 'Could not connect.')
+      const error = new SseError('network', opened ? 'The connection was lost.' : `Could not connect to ${describeUrl(request.url)}.`)
       if (callbacks.reconnecting?.(error)) {
         droppedAt = Date.now()
         return

@@ -2,6 +2,7 @@ import type { TransportCallbacks, TransportFactory } from './types'
 import { EventSourcePolyfill } from 'event-source-polyfill'
 import { SseError } from '../errors'
 import { MAX_BUFFER, readEventStream } from './http'
+import { redirectMode } from './redirect'
 import { resumeRequest } from './url'
 
 /**
@@ -172,7 +173,7 @@ export const polyfillTransport: TransportFactory = (request, callbacks) => {
     },
   }
   const feed = new PolyfillFeed(text => onProgress?.(text), callbacks, () => signal.aborted, () => {
-    streamCallbacks.fail(new SseError('parse', `The server sent more than ${MAX_BUFFER} characters without ending an event.`, { status: 200 }))
+    streamCallbacks.fail(new SseError('overflow', `The server sent more than ${MAX_BUFFER} characters without ending an event; the stream is closed.`, { status: 200 }))
   })
 
   // The polyfill creates its transport in its constructor and passes it what a request needs: the URL, the headers
@@ -191,6 +192,7 @@ export const polyfillTransport: TransportFactory = (request, callbacks) => {
       void readEventStream(url, {
         headers,
         credentials: withCredentials ? 'include' : 'same-origin',
+        redirect: redirectMode(request.headers),
         signal,
       }, streamCallbacks, {
         open() {

@@ -51,3 +51,22 @@ export function resumeRequest(url: string, lastEventId: string, param: string | 
     headers: { 'Last-Event-ID': lastEventId },
   }
 }
+
+const QUERY_OR_FRAGMENT = /[?#].*$/s
+const USERINFO = /^([a-z][a-z\d+\-.]*:)?\/\/[^/?#@]*@/i
+
+/**
+ * A URL as error messages and warnings may show it: origin and path only. A query string often carries an
+ * `access_token` (a bare EventSource cannot send headers), and logs are no place for it, nor for `user:password@`.
+ */
+export function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url, typeof location === 'undefined' ? undefined : location.href)
+    if (parsed.protocol === 'http:' || parsed.protocol === 'https:')
+      return `${parsed.origin}${parsed.pathname}`
+    return `a ${parsed.protocol} URL`
+  }
+  catch {
+    return url.replace(QUERY_OR_FRAGMENT, '').replace(USERINFO, '$1//')
+  }
+}

@@ -3,6 +3,7 @@ import type { Connect, HttpServer, Plugin } from 'vite'
 import type { StartedSseServer } from './http-server.ts'
 import type { SseTestServer } from './routes.ts'
 import { startSseServer } from './http-server.ts'
+import { serveRedirect } from './redirect.ts'
 import { createSseTestServer } from './routes.ts'
 
 interface Host {
@@ -69,6 +70,10 @@ function mount({ middlewares, httpServer }: Host): void {
   // of theirs gets to buffer or rewrite a stream.
   middlewares.use((req, res, next) => {
     const url = new URL(req.url ?? '/', 'http://localhost')
+    if (url.pathname === '/redirect') {
+      serveRedirect(req, res, url)
+      return
+    }
     if (!url.pathname.startsWith('/__sse/')) {
       local.handle(req, res, next)
       return

@@ -60,6 +60,7 @@ describe('SseError', () => {
   it('has a type union and an optional HTTP status', () => {
     expectTypeOf<SseError['type']>().toEqualTypeOf<
       'network' | 'http' | 'content-type' | 'unauthorized' | 'parse' | 'stalled' | 'timeout' | 'retries-exhausted' | 'config'
+      | 'token' | 'redirect' | 'overflow'
     >()
     expectTypeOf<SseErrorType>().toEqualTypeOf<SseError['type']>()
     expectTypeOf<SseError['status']>().toEqualTypeOf<number | undefined>()
