@@ -407,5 +407,8 @@ describe('crossTab: identity', { timeout: 60_000 }, () => {
     })
     expect(locks.length).toBeGreaterThan(0)
     for (const name of locks) expect(name).toMatch(/^vue-event-source:[0-9a-f]{32}(:takeover)?$/)
+    // Each user's leader connects with its own token, and no tab ever puts one on a channel.
+    for (const tab of [alice, bob, alice2])
+      expect(await tab.evaluate(() => window.broadcast.join('\n'))).not.toContain('secret-of')
   })
 })
