@@ -33,7 +33,7 @@ export interface SseOptions {
    * @default the page's origin and the plugin's `baseURL` origin
    */
   allowedOrigins?: string[]
-  /** Extra request headers (selects the polyfill or fetch transport). */
+  /** Extra request headers (`transport: 'auto'` then picks fetch). */
   headers?: MaybeRefOrGetter<Record<string, string> | undefined>
   /**
    * Send cookies on cross-origin requests.
@@ -41,7 +41,8 @@ export interface SseOptions {
    */
   withCredentials?: boolean
   /**
-   * `'auto'` picks `native` without headers, `polyfill` for GET with headers, `fetch` for other methods or a body.
+   * `'auto'` picks `native` for a plain GET, `fetch` for headers (a token), other methods, a body, or a reconnect of
+   * its own that resumes; `polyfill` only when chosen.
    * @default 'auto'
    */
   transport?: TransportChoice

@@ -6,8 +6,6 @@ import { tryOnScopeDispose } from '@vueuse/core'
 import { getCurrentInstance, onMounted, shallowRef, toValue, watch } from 'vue'
 import { Connection } from './connection'
 import { useSseContext } from './context'
-import { CrossTabStream, crossTabSupported } from './crossTab'
-import { digest } from './digest'
 import { DEV, isClient } from './env'
 import { SseError } from './errors'
 import { allowedOriginsFor, requestHeaders, resolveUrl } from './request'
@@ -129,9 +127,9 @@ function withoutUndefined<T extends object>(value: T): Partial<T> {
 }
 
 /**
- * Reactive Server-Sent Events. Connects over the browser's EventSource, event-source-polyfill (headers) or fetch
- * (any method, a body), reconnects with backoff and resumes from the last event id. Closes when the calling effect
- * scope is disposed.
+ * Reactive Server-Sent Events. Connects over the browser's EventSource, fetch (headers, a token, any method, a body)
+ * or event-source-polyfill (when chosen), reconnects with backoff and resumes from the last event id. Closes when the
+ * calling effect scope is disposed.
  */
 export function useEventSource<Data = string, Events extends SseEventMap = Record<string, Data>>(
   url: UseEventSourceUrl,
@@ -364,17 +362,23 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
     // The key holds a digest of everything the server sees, the token and headers included: callers that differ in
     // any of it never share a connection, and no secret appears in the key (nor in lock and channel names).
     status.value = 'CONNECTING'
-    const crossTab = !!options.crossTab && crossTabSupported()
     const headers = readHeaders()
     primed = headers
     headers
       .then(async (sent) => {
+        // Loaded only by apps that share streams (and cross tabs): the native path ships neither.
+        const [{ digest }, crossTabModule] = await Promise.all([
+          import('./digest'),
+          options.crossTab ? import('./crossTab') : null,
+        ])
+        const crossTab = !!crossTabModule?.crossTabSupported()
         const sortedHeaders = Object.entries(sent).map(([name, value]) => [name.toLowerCase(), value]).sort()
         const hash = await digest(JSON.stringify([resolved, config.transport, method, body ?? null, config.withCredentials, crossTab, sortedHeaders]))
         if (mine !== attempt)
           return
         const key = `${method} ${describeUrl(resolved)} ${hash}`
-        const lease = context.store.acquire(key, () => crossTab ? new CrossTabStream(key, config) : new Connection(config), options.linger ?? 0)
+        const create = () => crossTab && crossTabModule ? new crossTabModule.CrossTabStream(key, config) : new Connection(config)
+        const lease = context.store.acquire(key, create, options.linger ?? 0)
         join(lease.connection, lease.created, lease.release)
       })
       .catch((cause: unknown) => {

@@ -96,6 +96,20 @@ describe('shared streams and their subscribers', () => {
     return run
   }
 
+  it('transport \'auto\' carries a GET with a token over fetch, and the store says so', async () => {
+    const tag = uniqueTag()
+    const run: { store?: ReturnType<typeof useSseStore>, stream?: UseEventSourceReturn } = {}
+    mountApp(() => {
+      run.store = useSseStore()
+      run.stream = useEventSource(`/sse/authed?interval=30&tag=${tag}`, { shared: true })
+      return () => h('i')
+    }, createSse({ token: 'secret' }))
+    await waitFor(() => run.stream?.status.value === 'OPEN')
+    expect(run.store?.connections[0]?.transport).toBe('fetch')
+    const [record] = await serverConnections(tag)
+    expect(record?.headers.authorization).toBe('Bearer secret')
+  })
+
   it('a new subscriber opens a shared stream left CLOSED by closeAll()', async () => {
     const tag = uniqueTag()
     const run = firstAndLate(`/sse/counter?interval=30&tag=${tag}`)

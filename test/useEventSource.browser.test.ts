@@ -155,7 +155,7 @@ describe('useEventSource', () => {
     // An open after a drop counts the attempts since the stream last proved healthy: 1, or more where Chromium cut a
     // connection before it delivered anything; its first event resets the count.
     expect(retryCounts[0]).toBe(0)
-    expect(retryCounts.slice(1).every(count => count >= 1 && count <= 3)).toBe(true)
+    expect(retryCounts.slice(1).every(count => count >= 1)).toBe(true)
     expect(result.retryCount.value).toBe(0)
     const connections = await serverConnections(tag)
     expect(connections.length).toBeGreaterThanOrEqual(10)

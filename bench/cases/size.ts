@@ -36,10 +36,16 @@ const apps: App[] = [
     source: `import { createApp, h } from 'vue'\nimport { useEventSource } from 'vue-event-source'\n\n${mount('    const { data } = useEventSource(\'/sse/ticker\')\n    return () => h(\'p\', data.value)')}`,
   },
   {
-    id: 'polyfill',
-    label: '`useEventSource(url, { headers })` (polyfill path, + lazy chunk)',
-    lazy: 'polyfill',
+    id: 'headers',
+    label: '`useEventSource(url, { headers })` (headers path: `auto` picks fetch, + lazy chunk)',
+    lazy: 'fetch',
     source: `import { createApp, h } from 'vue'\nimport { useEventSource } from 'vue-event-source'\n\n${mount('    const { data } = useEventSource(\'/sse/ticker\', { headers: { \'X-Client\': \'bench\' } })\n    return () => h(\'p\', data.value)')}`,
+  },
+  {
+    id: 'polyfill',
+    label: '`useEventSource(url, { headers, transport: \'polyfill\' })` (polyfill path, + lazy chunk)',
+    lazy: 'polyfill',
+    source: `import { createApp, h } from 'vue'\nimport { useEventSource } from 'vue-event-source'\n\n${mount('    const { data } = useEventSource(\'/sse/ticker\', { headers: { \'X-Client\': \'bench\' }, transport: \'polyfill\' })\n    return () => h(\'p\', data.value)')}`,
   },
   {
     id: 'fetch',
@@ -222,7 +228,7 @@ export const sizeCase: BenchCase = {
     return {
       markdown,
       summary: [
-        `above baseline, gzip (vue bundled): native ${nativeAbove} B, polyfill ${path(get(false, 'polyfill')).gzip - path(get(false, 'baseline')).gzip} B, `
+        `above baseline, gzip (vue bundled): native ${nativeAbove} B, headers (auto) ${path(get(false, 'headers')).gzip - path(get(false, 'baseline')).gzip} B, polyfill ${path(get(false, 'polyfill')).gzip - path(get(false, 'baseline')).gzip} B, `
         + `fetch ${path(get(false, 'fetch')).gzip - path(get(false, 'baseline')).gzip} B, VueUse ${vueuseAbove} B`,
         `polyfill in the native-only initial chunks: ${polyfillInInitial.length === 0 ? 'no' : 'YES'}`,
       ],

@@ -370,10 +370,10 @@ describe('connection fan-out', () => {
 })
 
 describe('pickTransport', () => {
-  it('auto: native, polyfill for headers, fetch for a body or another method', () => {
+  it('auto: native, fetch for headers, a body or another method', () => {
     vi.stubGlobal('EventSource', class {})
     expect(pickTransport('auto', 'GET', false, false)).toBe('native')
-    expect(pickTransport('auto', 'GET', false, true)).toBe('polyfill')
+    expect(pickTransport('auto', 'GET', false, true)).toBe('fetch')
     expect(pickTransport('auto', 'POST', false, false)).toBe('fetch')
     expect(pickTransport('auto', 'POST', true, true)).toBe('fetch')
     // A reconnect of our own that resumes needs the Last-Event-ID header, which a new EventSource cannot send.
