@@ -17,7 +17,7 @@ export interface ReconnectOptions {
   retries?: number | ((retried: number) => boolean)
   /**
    * Base delay in ms, doubling on consecutive failures; a server's `retry:` replaces it. Each delay is drawn at
-   * random from [min(250, delay), 2.25 × delay] × 2^failures, or [retry, 2.25 × retry] × 2^failures with a `retry:`
+   * random from [min(250, delay), 2.25 × delay] × 2^failures, or [retry, 2.5 × retry] × 2^failures with a `retry:`
    * (see `backoffDelay`).
    * @default 1000
    */

@@ -158,7 +158,7 @@ describe.each(transports)('%s transport gives the events the native EventSource 
       expect(Math.max(...gaps)).toBeLessThan(400)
     }
     else {
-      // `retry: 10` is below the 250 ms floor: the floor wins, jitter above it, 250–500 ms after a healthy stream (a
+      // `retry: 10` is below the 250 ms floor: the floor wins, jitter above it, 250–625 ms after a healthy stream (a
       // connection Chromium cut before it delivered anything counts as a failure and doubles that).
       const sorted = [...gaps].sort((a, b) => a - b)
       expect(sorted[0]).toBeGreaterThanOrEqual(245)

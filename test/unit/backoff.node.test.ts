@@ -27,9 +27,9 @@ describe('backoffDelay', () => {
     }
   })
 
-  it('takes the server\'s retry as a floor: [R, 2.25 R], never sooner', () => {
+  it('takes the server\'s retry as a floor: [R, 2.5 R], never sooner', () => {
     expect(backoffDelay(0, { ...options, serverRetry: 3000 }, bottom)).toBe(3000)
-    expect(backoffDelay(0, { ...options, serverRetry: 3000 }, top)).toBe(6750)
+    expect(backoffDelay(0, { ...options, serverRetry: 3000 }, top)).toBe(7500)
     expect(backoffDelay(2, { ...options, serverRetry: 3000 }, bottom)).toBe(12_000)
     // A retry beyond maxDelay still wins: the server asked for it.
     expect(backoffDelay(0, { ...options, serverRetry: 60_000 }, top)).toBe(60_000)
@@ -37,7 +37,7 @@ describe('backoffDelay', () => {
 
   it('retry: 0 cannot make a loop: the floor takes over and still doubles', () => {
     expect(backoffDelay(0, { ...options, serverRetry: 0 }, bottom)).toBe(250)
-    expect(backoffDelay(0, { ...options, serverRetry: 0 }, top)).toBe(563)
+    expect(backoffDelay(0, { ...options, serverRetry: 0 }, top)).toBe(625)
     expect(backoffDelay(3, { ...options, serverRetry: 0 }, bottom)).toBe(2000)
     // A caller's own smaller delay is its choice.
     expect(backoffDelay(0, { delay: 20, maxDelay: 30_000, serverRetry: 0 }, bottom)).toBe(20)
