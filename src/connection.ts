@@ -97,6 +97,10 @@ export function pickTransport(choice: TransportChoice, method: string, hasBody: 
     throw new SseError('config', `transport "${choice}" can only send GET requests without a body; use "fetch" (or "auto") for method ${method}${hasBody ? ' with a body' : ''}.`)
   if (hasHeaders && choice === 'native')
     throw new SseError('config', 'transport "native" cannot send headers or a token (the browser\'s EventSource has no way to); use "polyfill", "fetch" or "auto".')
+  // Even when chosen, the EventSource cannot resume a stream of its own accord: the browser's reconnect can (it runs
+  // while the stream is healthy), a new EventSource cannot send `Last-Event-ID`, so such a reconnect goes over fetch.
+  if (choice === 'native' && resuming)
+    return 'fetch'
   return choice
 }
 

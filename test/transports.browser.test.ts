@@ -144,12 +144,15 @@ describe.each(transports)('%s transport gives the events the native EventSource 
     expect(connections.slice(1).map(connection => connection.lastEventId ?? '')).toEqual(resumePoints)
     // Every reconnect carries the Last-Event-ID header, which is all a server that follows the spec reads: fetch and
     // the polyfill set it (and the query parameter, for servers that read that), the EventSource's own reconnect
-    // sends it on the URL it started with.
+    // sends it on the URL it started with, and a reconnect the library makes for the native transport goes over fetch.
     const resumed = connections.slice(1).filter(connection => connection.lastEventId !== null)
     expect(resumed.length).toBeGreaterThanOrEqual(9)
     for (const connection of resumed) {
       expect(connection.headers['last-event-id']).toBe(connection.lastEventId)
-      expect(connection.query.lastEventId ?? null).toBe(transport === 'native' ? null : connection.lastEventId)
+      if (transport === 'native')
+        expect([null, connection.lastEventId]).toContain(connection.query.lastEventId ?? null)
+      else
+        expect(connection.query.lastEventId).toBe(connection.lastEventId)
     }
     const first = connections.findIndex(connection => connection.lastEventId !== null)
     const gaps = connections.slice(first).map((connection, index) => connection.openedAt - connections[first + index - 1]!.closedAt!)

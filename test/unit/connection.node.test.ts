@@ -378,7 +378,7 @@ describe('pickTransport', () => {
     expect(pickTransport('auto', 'POST', true, true)).toBe('fetch')
     // A reconnect of our own that resumes needs the Last-Event-ID header, which a new EventSource cannot send.
     expect(pickTransport('auto', 'GET', false, false, true)).toBe('fetch')
-    expect(pickTransport('native', 'GET', false, false, true)).toBe('native')
+    expect(pickTransport('native', 'GET', false, false, true)).toBe('fetch')
     vi.unstubAllGlobals()
   })
 
