@@ -312,7 +312,7 @@ export class Connection implements EventStream {
       event: (event) => {
         if (!current())
           return
-        this.lastEventId = event.id
+        this.lastEventId = event.lastEventId
         this.touch()
         if (!this.healthy)
           this.markHealthy()

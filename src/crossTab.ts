@@ -315,8 +315,8 @@ export class CrossTabStream implements EventStream {
         if (this.connection !== connection)
           return
         // The transports report the stream's last id on every event; one that differs from the previous event's was sent with this event.
-        const fresh = event.id !== '' && event.id !== previousId
-        previousId = event.id
+        const fresh = event.lastEventId !== '' && event.lastEventId !== previousId
+        previousId = event.lastEventId
         this.post({ kind: 'event', event, fresh })
         this.deliver(event, fresh)
       },
@@ -484,13 +484,13 @@ export class CrossTabStream implements EventStream {
    */
   private deliver(event: RawEvent, fresh: boolean): void {
     if (this.deduplicating && fresh) {
-      if (this.recentIds.includes(event.id))
+      if (this.recentIds.includes(event.lastEventId))
         return
       this.deduplicating = false
     }
-    this.lastEventId = event.id
+    this.lastEventId = event.lastEventId
     if (fresh) {
-      this.recentIds.push(event.id)
+      this.recentIds.push(event.lastEventId)
       if (this.recentIds.length > RECENT_IDS)
         this.recentIds.shift()
     }

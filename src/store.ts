@@ -93,7 +93,7 @@ export function createSseStore(): SseStoreInternal {
       const stopObserving = connection.observe({
         state: sync,
         event: (event) => {
-          info.lastEventId = event.id
+          info.lastEventId = event.lastEventId
         },
       })
       entry = { connection, info, lingerTimer: undefined, stopObserving }

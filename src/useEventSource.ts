@@ -229,7 +229,7 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
   const observer: ConnectionObserver = {
     event(raw) {
       // The stream's position moves with every event, whether or not this caller takes its type.
-      lastEventId.value = raw.id
+      lastEventId.value = raw.lastEventId
       const listeners = handlers.get(raw.type)
       const wantedType = types.has(raw.type)
       if (!wantedType && !listeners)
@@ -239,10 +239,10 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
         value = read(raw.data, raw.type)
       }
       catch (cause) {
-        reportLocal(new SseError('parse', `Could not parse the data of a "${raw.type}" event${raw.id ? ` (id ${raw.id})` : ''}; the stream goes on.`, { cause }))
+        reportLocal(new SseError('parse', `Could not parse the data of a "${raw.type}" event${raw.lastEventId ? ` (id ${raw.lastEventId})` : ''}; the stream goes on.`, { cause }))
         return
       }
-      const message: SseMessage<Data> = { event: raw.type, data: value, id: raw.id }
+      const message: SseMessage<Data> = { event: raw.type, data: value, id: raw.lastEventId }
       if (wantedType) {
         event.value = raw.type
         data.value = value

@@ -28,7 +28,7 @@ export const fetchTransport: TransportFactory = (request, callbacks) => {
     onEvent(message) {
       uncommittedId = false
       if (!signal.aborted)
-        callbacks.event({ type: message.event || 'message', data: message.data, id: lastEventId })
+        callbacks.event({ type: message.event || 'message', data: message.data, lastEventId })
     },
     onRetry(ms) {
       if (!signal.aborted)

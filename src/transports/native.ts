@@ -76,7 +76,7 @@ export const nativeTransport: TransportFactory = (request, callbacks) => {
       sawId = true
     if (sawId)
       lastEventId = event.lastEventId
-    callbacks.event({ type: event.type, data, id: lastEventId })
+    callbacks.event({ type: event.type, data, lastEventId })
   }
   const listen = (type: string) => source.addEventListener(type, onEvent)
 

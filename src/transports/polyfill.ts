@@ -224,7 +224,7 @@ export const polyfillTransport: TransportFactory = (request, callbacks) => {
       type: event.type,
       data: event.data,
       // Until the stream names an id, its events carry the resume point, as after the browser's own reconnect.
-      id: feed.sawId ? event.lastEventId ?? '' : request.lastEventId,
+      lastEventId: feed.sawId ? event.lastEventId ?? '' : request.lastEventId,
     })
   }
   const listen = (type: string) => source.addEventListener(type, onEvent as (event: unknown) => void)

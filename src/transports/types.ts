@@ -6,7 +6,7 @@ export interface RawEvent {
   type: string
   data: string
   /** The last event id at dispatch (the stream's, not necessarily this event's own `id:` line). */
-  id: string
+  lastEventId: string
 }
 
 /** Everything a transport needs for one connection attempt; headers are final (token already applied). */
