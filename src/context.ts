@@ -1,6 +1,7 @@
 import type { InjectionKey } from 'vue'
 import type { SseOptions } from './options'
 import type { SseStoreInternal } from './store'
+import type { TransportFactory, TransportName } from './transports/types'
 import { hasInjectionContext, inject } from 'vue'
 import { DEV, isClient } from './env'
 import { createSseStore } from './store'
@@ -8,6 +9,8 @@ import { createSseStore } from './store'
 export interface SseContext {
   options: SseOptions
   store: SseStoreInternal
+  /** How this app's streams load a transport by name; the in-memory one of `vue-event-source/testing` plugs in here. */
+  loadTransport?: (name: TransportName) => Promise<TransportFactory>
 }
 
 export const sseContextKey: InjectionKey<SseContext> = Symbol(DEV ? 'vue-event-source' : '')

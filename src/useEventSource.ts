@@ -347,6 +347,7 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
         return headers
       },
       onUnauthorized: options.onUnauthorized,
+      loadTransport: context.loadTransport,
     }
 
     if (!shared) {
