@@ -60,3 +60,54 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
   const date = HTTP_DATE.test(trimmed) ? Date.parse(trimmed) : Number.NaN
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
+
+export interface ReconnectOptions {
+  /**
+   * Reconnect attempts in a row before giving up (`Infinity` or, as in VueUse, `-1`: never give up), or a function
+   * asked before each attempt with the attempts made so far (VueUse's form): `false` gives up.
+   * @default Infinity
+   */
+  retries?: number | ((retried: number) => boolean)
+  /**
+   * Base delay in ms, doubling on consecutive failures; a server's `retry:` replaces it. Each delay is drawn at
+   * random from [min(250, delay), 2.25 × delay] × 2^failures, or [retry, 2.5 × retry] × 2^failures with a `retry:`
+   * (see `backoffDelay`).
+   * @default 1000
+   */
+  delay?: number
+  /**
+   * Upper bound of the delay in ms.
+   * @default 30000
+   */
+  maxDelay?: number
+  /** Called once when `retries` attempts have failed. */
+  onFailed?: () => void
+}
+
+export type ResolvedReconnect = Required<Omit<ReconnectOptions, 'onFailed'>> & Pick<ReconnectOptions, 'onFailed'>
+
+/** `autoReconnect` with its defaults; null when it is off. */
+export function reconnectOptions(option: boolean | ReconnectOptions): ResolvedReconnect | null {
+  if (option === false)
+    return null
+  return { retries: Infinity, delay: 1000, maxDelay: 30_000, ...(option === true ? {} : option) }
+}
+
+/** Whether one more attempt may be made after `retried`: `retries` as a count (`-1`: for ever) or VueUse's function form. */
+export function mayRetry({ retries }: ResolvedReconnect, retried: number): boolean {
+  return typeof retries === 'function' ? retries(retried) : retries < 0 || retried < retries
+}
+
+/**
+ * A stream proves healthy, so that the retry budget and the backoff start over, when an event arrives or when it has
+ * stayed open this long (ms): a server that accepts and drops at once is backed off like any failure.
+ */
+export const HEALTHY_AFTER = 5000
+
+/** The browser's own reconnect delay where the server sent no `retry:` (Chromium and Firefox: 3 s; WebKit: 1 s). */
+export const BROWSER_RECONNECT_DELAY = 3000
+
+/** `navigator.onLine` where there is one: false only when the browser knows it is offline. */
+export function online(): boolean {
+  return typeof navigator === 'undefined' || navigator.onLine !== false
+}

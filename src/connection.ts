@@ -1,140 +1,9 @@
-import type { EventStream } from './stream'
-import type { RawEvent, Transport, TransportFactory, TransportName } from './transports/types'
-import { backoffDelay } from './backoff'
+import type { ConnectionConfig, EventStream, MutableStreamState, PageSignal, StreamObserver, StreamState } from './stream'
+import type { Transport, TransportFactory } from './transports/types'
+import { backoffDelay, BROWSER_RECONNECT_DELAY, HEALTHY_AFTER, mayRetry, online, reconnectOptions } from './backoff'
 import { isRetryable, SseError } from './errors'
 import { Observers } from './observers'
-import { nativeTransport } from './transports/native'
-
-export type SseStatus = 'CONNECTING' | 'OPEN' | 'CLOSED'
-export type TransportChoice = 'auto' | TransportName
-
-export interface ReconnectOptions {
-  /**
-   * Reconnect attempts in a row before giving up (`Infinity` or, as in VueUse, `-1`: never give up), or a function
-   * asked before each attempt with the attempts made so far (VueUse's form): `false` gives up.
-   * @default Infinity
-   */
-  retries?: number | ((retried: number) => boolean)
-  /**
-   * Base delay in ms, doubling on consecutive failures; a server's `retry:` replaces it. Each delay is drawn at
-   * random from [min(250, delay), 2.25 × delay] × 2^failures, or [retry, 2.5 × retry] × 2^failures with a `retry:`
-   * (see `backoffDelay`).
-   * @default 1000
-   */
-  delay?: number
-  /**
-   * Upper bound of the delay in ms.
-   * @default 30000
-   */
-  maxDelay?: number
-  /** Called once when `retries` attempts have failed. */
-  onFailed?: () => void
-}
-
-/**
- * A stream proves healthy, so that the retry budget and the backoff start over, when an event arrives or when it has
- * stayed open this long (ms): a server that accepts and drops at once is backed off like any failure.
- */
-export const HEALTHY_AFTER = 5000
-
-/** The browser's own reconnect delay where the server sent no `retry:` (Chromium and Firefox: 3 s; WebKit: 1 s). */
-const BROWSER_RECONNECT_DELAY = 3000
-
-/** What one logical stream needs; everything is already resolved (URL joined, body serialized). */
-export interface ConnectionConfig {
-  url: string
-  method: string
-  body: string | undefined
-  withCredentials: boolean
-  transport: TransportChoice
-  autoReconnect: boolean | ReconnectOptions
-  heartbeatTimeout: number
-  /** No response head within this many ms aborts the attempt (0: no limit). */
-  connectTimeout: number
-  /** A GET stream closes once the page has been hidden this long (ms; 0: never) and resumes when shown. */
-  pauseWhenHidden: number
-  lastEventId: string
-  /** Query parameter that carries the resume point besides the `Last-Event-ID` header (`false`: header only). */
-  lastEventIdParam: string | false
-  /** Read on every connect and reconnect, so a fresh token goes with each attempt. */
-  headers: () => Record<string, string> | Promise<Record<string, string>>
-  onUnauthorized?: ((error: SseError) => unknown) | undefined
-  /** Override how a transport is loaded (tests, custom transports). */
-  loadTransport?: ((name: TransportName) => Promise<TransportFactory>) | undefined
-}
-
-export interface ConnectionObserver {
-  event?: (event: RawEvent) => void
-  open?: () => void
-  error?: (error: SseError) => void
-  /** `status`, `retryCount` or `error` changed. */
-  state?: () => void
-}
-
-function loadTransport(name: TransportName): Promise<TransportFactory> {
-  if (name === 'native')
-    return Promise.resolve(nativeTransport)
-  // Loaded on first use, so an app that never sends headers or bodies does not ship these.
-  if (name === 'polyfill')
-    return import('./transports/polyfill').then(m => m.polyfillTransport)
-  return import('./transports/fetch').then(m => m.fetchTransport)
-}
-
-/** Which transport can carry this request; an explicit choice that cannot is a `config` error, never a silent drop. */
-export function pickTransport(choice: TransportChoice, method: string, hasBody: boolean, hasHeaders: boolean, resuming = false): TransportName {
-  if (hasBody && (method === 'GET' || method === 'HEAD'))
-    throw new SseError('config', `A ${method} request cannot have a body; use method 'POST' (the default with a body) or drop the body.`)
-  const needsFetch = hasBody || method !== 'GET'
-  if (choice === 'auto') {
-    // Headers, a body or another method need fetch. So does a reconnect of our own that resumes: a new EventSource
-    // cannot send `Last-Event-ID`. The polyfill is fetch underneath too, with a second parser on top (bench: twice the
-    // main-thread time per event and 2.5× the bytes), so `auto` never picks it.
-    if (needsFetch || hasHeaders || resuming || typeof EventSource !== 'function')
-      return 'fetch'
-    return 'native'
-  }
-  if (needsFetch && choice !== 'fetch')
-    throw new SseError('config', `transport "${choice}" can only send GET requests without a body; use "fetch" (or "auto") for method ${method}${hasBody ? ' with a body' : ''}.`)
-  if (hasHeaders && choice === 'native')
-    throw new SseError('config', 'transport "native" cannot send headers or a token (the browser\'s EventSource has no way to); use "polyfill", "fetch" or "auto".')
-  // Even when chosen, the EventSource cannot resume a stream of its own accord: the browser's reconnect can (it runs
-  // while the stream is healthy), a new EventSource cannot send `Last-Event-ID`, so such a reconnect goes over fetch.
-  if (choice === 'native' && resuming)
-    return 'fetch'
-  return choice
-}
-
-function reconnectOptions(option: boolean | ReconnectOptions): Required<Omit<ReconnectOptions, 'onFailed'>> & ReconnectOptions | null {
-  if (option === false)
-    return null
-  const given = option === true ? {} : option
-  return { retries: Infinity, delay: 1000, maxDelay: 30_000, ...given }
-}
-
-/**
- * A transport that throws while starting (a constructor refusing its input) fails its attempt through `fail`, once
- * the attempt holds it, like any other failure: never a stream left `CONNECTING` with an unhandled rejection.
- */
-function guardStart(factory: TransportFactory): TransportFactory {
-  return (request, callbacks) => {
-    try {
-      return factory(request, callbacks)
-    }
-    catch (cause) {
-      queueMicrotask(() => callbacks.fail(cause instanceof SseError ? cause : new SseError('config', 'The transport could not start.', { cause })))
-      return { listen() {}, close() {} }
-    }
-  }
-}
-
-function toSseError(error: unknown): SseError {
-  return error instanceof SseError ? error : new SseError('network', 'Could not prepare the request.', { cause: error })
-}
-
-/** `navigator.onLine` where there is one: false only when the browser knows it is offline. */
-function online(): boolean {
-  return typeof navigator === 'undefined' || navigator.onLine !== false
-}
+import { guardStart, loadTransport, pickTransport } from './transports/pick'
 
 /**
  * One logical stream: connects through a transport, reconnects with backoff, resumes from the last event id,
@@ -146,26 +15,14 @@ function online(): boolean {
  * spent and `online` reconnects at once; a GET stream may pause while the page is hidden.
  */
 export class Connection implements EventStream {
-  readonly role = 'local'
-  status: SseStatus = 'CLOSED'
-  error: SseError | null = null
-  /** Reconnect attempts since the stream last proved healthy. */
-  retryCount = 0
-  lastEventId: string
-  /** The transport of the current or last attempt. */
-  transportName: TransportName | null = null
-
+  readonly state: MutableStreamState
   readonly config: ConnectionConfig
   private readonly observers = new Observers()
   private readonly events = new Set<string>()
   private transport: Transport | null = null
   /** Bumped on every attempt and on close: callbacks of an older attempt compare and drop themselves. */
   private generation = 0
-  private retryTimer: ReturnType<typeof setTimeout> | undefined
-  private stallTimer: ReturnType<typeof setTimeout> | undefined
-  private connectTimer: ReturnType<typeof setTimeout> | undefined
-  private healthTimer: ReturnType<typeof setTimeout> | undefined
-  private hiddenTimer: ReturnType<typeof setTimeout> | undefined
+  private readonly timers: Partial<Record<'retry' | 'stall' | 'connect' | 'health' | 'hidden', ReturnType<typeof setTimeout>>> = {}
   private lastActivity = 0
   private serverRetry: number | undefined
   private unauthorizedHandled = false
@@ -173,24 +30,24 @@ export class Connection implements EventStream {
   private healthy = false
   /** The last reconnect of our own that resumed over fetch failed before any answer: try the EventSource next. */
   private fetchResumeFailed = false
+  /** Between `open()` and `close()`. */
+  private wanted = false
   /** Closed because the page is hidden (`pauseWhenHidden`); reopens when it is shown. */
   private paused = false
-  private removeListeners: (() => void) | null = null
 
   constructor(config: ConnectionConfig) {
     this.config = config
-    this.lastEventId = config.lastEventId
+    this.state = { status: 'CLOSED', error: null, retryCount: 0, lastEventId: config.lastEventId, transport: null, role: 'local' }
   }
 
   get url(): string {
     return this.config.url
   }
 
-  observe(observer: ConnectionObserver): () => void {
+  observe(observer: StreamObserver): () => void {
     return this.observers.add(observer)
   }
 
-  /** Receive a named event type from now on (on the open connection too). */
   listen(type: string): void {
     if (type === 'message' || this.events.has(type))
       return
@@ -198,61 +55,47 @@ export class Connection implements EventStream {
     this.transport?.listen(type)
   }
 
-  /** Connect now with a fresh retry budget, dropping the current attempt if any. */
   open(): void {
-    this.retryCount = 0
+    this.state.retryCount = 0
     this.unauthorizedHandled = false
+    this.wanted = true
     this.paused = false
-    this.addListeners()
+    if (typeof document !== 'undefined' && document.visibilityState === 'hidden')
+      this.page('hidden')
     void this.connect()
   }
 
-  /** Final until `open()`: no reconnect, every timer cleared. */
   close(): void {
-    this.removeListeners?.()
-    this.removeListeners = null
+    this.wanted = false
     this.paused = false
+    clearTimeout(this.timers.hidden)
     this.stop(null)
   }
 
-  /** The browser's network and page signals, while the caller wants the stream. */
-  private addListeners(): void {
-    if (this.removeListeners || typeof window === 'undefined')
+  page(signal: PageSignal): void {
+    if (!this.wanted)
       return
-    const onOnline = () => {
+    if (signal === 'online') {
       // Back online: whatever wait is under way was for a network that is there again.
-      if (this.status === 'CONNECTING' && !this.transport && !this.paused)
+      if (this.state.status === 'CONNECTING' && !this.transport && !this.paused)
         void this.connect()
+      return
     }
-    window.addEventListener('online', onOnline)
-    const removers = [() => window.removeEventListener('online', onOnline)]
-    const pauseAfter = this.config.pauseWhenHidden
+    clearTimeout(this.timers.hidden)
     // A POST (or any request with a body) is never replayed behind the caller's back.
-    if (pauseAfter > 0 && this.config.body === undefined && typeof document !== 'undefined') {
-      const onVisibility = () => {
-        clearTimeout(this.hiddenTimer)
-        if (document.visibilityState === 'hidden') {
-          this.hiddenTimer = setTimeout(() => this.pause(), pauseAfter)
-        }
-        else if (this.paused) {
-          this.paused = false
-          void this.connect()
-        }
-      }
-      document.addEventListener('visibilitychange', onVisibility)
-      removers.push(() => {
-        clearTimeout(this.hiddenTimer)
-        document.removeEventListener('visibilitychange', onVisibility)
-      })
-      if (document.visibilityState === 'hidden')
-        this.hiddenTimer = setTimeout(() => this.pause(), pauseAfter)
+    const pauseAfter = this.config.body === undefined ? this.config.pauseWhenHidden : 0
+    if (signal === 'hidden' && pauseAfter > 0) {
+      this.timers.hidden = setTimeout(() => this.pause(), pauseAfter)
     }
-    this.removeListeners = () => removers.forEach(remove => remove())
+    else if (signal === 'visible' && this.paused) {
+      this.paused = false
+      void this.connect()
+    }
   }
 
   /** Hidden long enough: close the request, keep the resume point; `status` reads `'CLOSED'` until shown again. */
   private pause(): void {
-    if (this.status === 'CLOSED')
+    if (this.state.status === 'CLOSED')
       return
     this.paused = true
     this.stop(null)
@@ -261,7 +104,7 @@ export class Connection implements EventStream {
   private async connect(): Promise<void> {
     const generation = this.halt()
     this.setStatus('CONNECTING')
-    const { config } = this
+    const { config, state } = this
     let factory: TransportFactory
     let headers: Record<string, string>
     let resumedOverFetch = false
@@ -271,16 +114,16 @@ export class Connection implements EventStream {
         return
       const hasBody = config.body !== undefined
       const hasHeaders = Object.keys(headers).length > 0
-      const name = pickTransport(config.transport, config.method, hasBody, hasHeaders, this.lastEventId !== '' && !this.fetchResumeFailed)
+      const name = pickTransport(config.transport, config.method, hasBody, hasHeaders, state.lastEventId !== '' && !this.fetchResumeFailed)
       // Fetch standing in for the EventSource, and the one before it could not get through: alternate the two.
       resumedOverFetch = name === 'fetch' && pickTransport(config.transport, config.method, hasBody, hasHeaders) === 'native'
       this.fetchResumeFailed = false
-      this.transportName = name
+      state.transport = name
       factory = guardStart(await (config.loadTransport ?? loadTransport)(name))
     }
     catch (error) {
       if (generation === this.generation)
-        this.fail(toSseError(error))
+        this.fail(error instanceof SseError ? error : new SseError('network', 'Could not prepare the request.', { cause: error }))
       return
     }
     if (generation !== this.generation)
@@ -295,15 +138,15 @@ export class Connection implements EventStream {
       headers,
       body: config.body,
       withCredentials: config.withCredentials,
-      lastEventId: this.lastEventId,
+      lastEventId: state.lastEventId,
       lastEventIdParam: config.lastEventIdParam,
       events: this.events,
     }, {
       open: () => {
         if (!current())
           return
-        clearTimeout(this.connectTimer)
-        this.error = null
+        clearTimeout(this.timers.connect)
+        state.error = null
         this.armStallTimer()
         this.armHealthTimer()
         this.setStatus('OPEN')
@@ -312,7 +155,7 @@ export class Connection implements EventStream {
       event: (event) => {
         if (!current())
           return
-        this.lastEventId = event.lastEventId
+        state.lastEventId = event.lastEventId
         this.touch()
         if (!this.healthy)
           this.markHealthy()
@@ -320,7 +163,7 @@ export class Connection implements EventStream {
       },
       id: (id) => {
         if (current())
-          this.lastEventId = id
+          state.lastEventId = id
       },
       retry: (ms) => {
         if (current())
@@ -334,12 +177,13 @@ export class Connection implements EventStream {
         // The browser's own reconnect resumes with the header and the server's `retry:`: let it run while the stream
         // is healthy and the network is there; otherwise (a server that accepts and drops, a retry: 0 loop, a dead
         // server, offline) the drop is a failure like any other and backoff applies.
-        if (!current() || !this.healthy || !online() || !this.budgetLeft())
+        const options = reconnectOptions(config.autoReconnect)
+        if (!current() || !this.healthy || !online() || !options || !mayRetry(options, state.retryCount))
           return false
         this.healthy = false
-        clearTimeout(this.stallTimer)
-        clearTimeout(this.healthTimer)
-        this.retryCount++
+        clearTimeout(this.timers.stall)
+        clearTimeout(this.timers.health)
+        state.retryCount++
         this.report(error)
         this.setStatus('CONNECTING')
         // The browser waits `retry:` (unknown here) before it asks again; past that, a server that never answers
@@ -353,7 +197,7 @@ export class Connection implements EventStream {
         this.transport = null
         if (reason === 'no-content') {
           // The server said "nothing more": whatever went wrong on the way there is over.
-          this.error = null
+          state.error = null
           this.stop(null)
         }
         else {
@@ -366,7 +210,7 @@ export class Connection implements EventStream {
         this.transport = null
         // A cross-origin server may refuse the preflight that `Last-Event-ID` on fetch needs; EventSource sends it
         // without one (the resume point then travels in the query).
-        if (resumedOverFetch && error.type === 'network' && this.status !== 'OPEN')
+        if (resumedOverFetch && error.type === 'network' && state.status !== 'OPEN')
           this.fetchResumeFailed = true
         this.fail(error)
       },
@@ -375,28 +219,27 @@ export class Connection implements EventStream {
 
   private markHealthy(): void {
     this.healthy = true
-    clearTimeout(this.healthTimer)
-    this.retryCount = 0
+    clearTimeout(this.timers.health)
+    this.state.retryCount = 0
     this.unauthorizedHandled = false
     this.notify()
   }
 
   private armHealthTimer(): void {
     const generation = this.generation
-    clearTimeout(this.healthTimer)
-    this.healthTimer = setTimeout(() => {
-      if (generation === this.generation && this.status === 'OPEN' && !this.healthy)
+    this.timers.health = setTimeout(() => {
+      if (generation === this.generation && this.state.status === 'OPEN' && !this.healthy)
         this.markHealthy()
     }, HEALTHY_AFTER)
   }
 
   /** No response head in time: abort and try again (`ms` 0: no limit). */
   private armConnectTimer(ms: number): void {
-    clearTimeout(this.connectTimer)
+    clearTimeout(this.timers.connect)
     if (!(ms > 0))
       return
     const generation = this.generation
-    this.connectTimer = setTimeout(() => {
+    this.timers.connect = setTimeout(() => {
       if (generation !== this.generation)
         return
       this.transport?.close()
@@ -406,44 +249,30 @@ export class Connection implements EventStream {
   }
 
   private fail(error: SseError): void {
-    if (error.type === 'unauthorized' && this.config.onUnauthorized && !this.unauthorizedHandled) {
+    const { onUnauthorized } = this.config
+    if (error.type === 'unauthorized' && onUnauthorized && !this.unauthorizedHandled) {
       this.unauthorizedHandled = true
       this.report(error)
       const generation = this.halt()
-      const { onUnauthorized } = this.config
       // The hook may refresh the token: one more attempt with whatever `headers()` reads next.
       Promise.resolve()
         .then(() => onUnauthorized(error))
         .then(
-          () => {
-            if (generation === this.generation)
-              void this.connect()
-          },
-          (cause: unknown) => {
-            if (generation === this.generation)
-              this.stop(new SseError('unauthorized', 'onUnauthorized() rejected; the stream stays closed.', { status: error.status, cause }))
-          },
+          () => generation === this.generation && void this.connect(),
+          (cause: unknown) => generation === this.generation
+            && this.stop(new SseError('unauthorized', 'onUnauthorized() rejected; the stream stays closed.', { status: error.status, cause })),
         )
       return
     }
-    if (!isRetryable(error)) {
+    if (isRetryable(error))
+      this.retryLater(error)
+    else
       this.stop(error)
-      return
-    }
-    this.retryLater(error)
-  }
-
-  /** Whether one more attempt may be made: `retries` as a count (`-1`: for ever) or VueUse's function form. */
-  private budgetLeft(): boolean {
-    const options = reconnectOptions(this.config.autoReconnect)
-    if (!options)
-      return false
-    const { retries } = options
-    return typeof retries === 'function' ? retries(this.retryCount) : retries < 0 || this.retryCount < retries
   }
 
   private retryLater(error: SseError | null): void {
     const options = reconnectOptions(this.config.autoReconnect)
+    const { state } = this
     if (!options) {
       this.stop(error)
       return
@@ -456,21 +285,21 @@ export class Connection implements EventStream {
       this.setStatus('CONNECTING')
       return
     }
-    if (!this.budgetLeft()) {
-      this.stop(new SseError('retries-exhausted', `Gave up after ${this.retryCount} reconnect attempts.`, { status: error?.status, cause: error ?? undefined }))
+    if (!mayRetry(options, state.retryCount)) {
+      this.stop(new SseError('retries-exhausted', `Gave up after ${state.retryCount} reconnect attempts.`, { status: error?.status, cause: error ?? undefined }))
       options.onFailed?.()
       return
     }
     if (error)
       this.report(error)
     // A stream that ended cleanly after proving healthy starts the backoff over; anything else doubles it.
-    const attempt = error === null && this.healthy ? 0 : this.retryCount
-    const backoff = backoffDelay(attempt, { delay: options.delay, maxDelay: options.maxDelay, serverRetry: this.serverRetry })
+    const attempt = error === null && this.healthy ? 0 : state.retryCount
+    const backoff = backoffDelay(attempt, { ...options, serverRetry: this.serverRetry })
     const delay = error?.retryAfter === undefined ? backoff : Math.max(backoff, error.retryAfter + Math.round(Math.random() * error.retryAfter * 0.1))
-    this.retryCount++
+    state.retryCount++
     this.halt()
     this.setStatus('CONNECTING')
-    this.retryTimer = setTimeout(() => void this.connect(), delay)
+    this.timers.retry = setTimeout(() => void this.connect(), delay)
   }
 
   /** Marks activity: on every event and chunk, so it only stores a time; the timer re-arms itself. */
@@ -491,22 +320,20 @@ export class Connection implements EventStream {
         return
       const idle = Date.now() - this.lastActivity
       if (idle < timeout)
-        this.stallTimer = setTimeout(check, timeout - idle)
+        this.timers.stall = setTimeout(check, timeout - idle)
       else
         this.retryLater(new SseError('stalled', `Nothing arrived for ${timeout} ms; reconnecting.`))
     }
-    clearTimeout(this.stallTimer)
-    this.stallTimer = setTimeout(check, timeout)
+    this.timers.stall = setTimeout(check, timeout)
   }
 
-  /** Ends the current attempt and its timers; returns the new generation. */
+  /** Ends the current attempt and its timers (not the page's); returns the new generation. */
   private halt(): number {
-    clearTimeout(this.retryTimer)
-    clearTimeout(this.stallTimer)
-    clearTimeout(this.connectTimer)
-    clearTimeout(this.healthTimer)
-    this.retryTimer = undefined
-    this.stallTimer = undefined
+    const { timers } = this
+    clearTimeout(timers.retry)
+    clearTimeout(timers.stall)
+    clearTimeout(timers.connect)
+    clearTimeout(timers.health)
     this.transport?.close()
     this.transport = null
     return ++this.generation
@@ -520,17 +347,17 @@ export class Connection implements EventStream {
   }
 
   private report(error: SseError): void {
-    this.error = error
+    this.state.error = error
     this.observers.error(error)
     this.notify()
   }
 
-  private setStatus(status: SseStatus): void {
-    this.status = status
+  private setStatus(status: StreamState['status']): void {
+    this.state.status = status
     this.notify()
   }
 
   private notify(): void {
-    this.observers.state()
+    this.observers.state(this.state)
   }
 }

@@ -1,108 +1,12 @@
-import type { ConnectionConfig, ConnectionObserver, SseStatus } from './connection'
-import type { SseErrorType } from './errors'
-import type { EventStream, SseRole } from './stream'
-import type { RawEvent, TransportName } from './transports/types'
+import type { FollowerBody, FollowerMessage, LeaderBody, WireMessage } from './crossTabWire'
+import type { ConnectionConfig, EventStream, MutableStreamState, PageSignal, StreamObserver } from './stream'
+import type { RawEvent } from './transports/types'
 import { Connection } from './connection'
-import { reportLater, SseError } from './errors'
+import { fromFollower, fromWire, HEARTBEAT, PROBE, RECENT_IDS, streamName, TAKEOVER, TICK, toWire } from './crossTabWire'
+import { reportLater } from './errors'
 import { Observers } from './observers'
 
-interface WireError {
-  type: SseErrorType
-  message: string
-  status?: number
-}
-
-interface WireState {
-  status: SseStatus
-  retryCount: number
-  error: WireError | null
-  transport: TransportName | null
-}
-
-/** What the leader tells the other tabs. Never a token or a header: each leader connects with its own. */
-type LeaderBody
-  = | { kind: 'leader', lastEventId: string }
-  /** Sent on every change and every `HEARTBEAT` ms: the heartbeat, which also corrects a follower that missed a change. */
-    | { kind: 'state', state: WireState }
-  /** `fresh`: the event carried an `id:` of its own, rather than the one before it (see `deliver`). */
-    | { kind: 'event', event: RawEvent, fresh: boolean }
-    | { kind: 'open' }
-    | { kind: 'error', error: WireError }
-    | { kind: 'resign' }
-
-/** What a follower asks of the leader. */
-type FollowerBody
-  /** A tab joins (or greets a new leader) with the named events it needs. */
-  = | { kind: 'hello', events: string[] }
-  /** The leader has been quiet: a hidden leader's timers may be throttled, its message handling is not. */
-    | { kind: 'ping' }
-  /** `reconnectAll()` or `open()` in a follower: the leader connects again. */
-    | { kind: 'reopen' }
-
-/**
- * Every message carries an epoch: the leader's own, or, from a follower, the newest one it knows of. A leader
- * takes `Date.now()` (or one more than the newest epoch it has heard, if that is later) when it is granted the
- * lock, so a later leadership has a larger epoch even in a tab that has heard nothing yet, and a late word from a
- * replaced leader is recognised as such.
- */
-type LeaderMessage = LeaderBody & { epoch: number }
-type FollowerMessage = FollowerBody & { epoch: number }
-type WireMessage = LeaderMessage | FollowerMessage
-
-/** The leader posts its state at least this often. */
-const HEARTBEAT = 1000
-/** A follower that has heard nothing from the leader for this long asks it directly… */
-const PROBE = 2000
-/** …and for this long, takes over: the leader is frozen, hung or gone without a word. */
-const TAKEOVER = 3000
-/** How often every tab checks the above. */
-const TICK = 500
-/** Ids kept per tab to drop what a new leader replays that this tab already had. */
-const RECENT_IDS = 256
-
-export function crossTabSupported(): boolean {
-  return typeof BroadcastChannel === 'function'
-    && typeof navigator !== 'undefined' && !!navigator.locks
-    && typeof crypto !== 'undefined' && !!crypto.subtle
-}
-
-/** SseError adds the prefix again on the other side. */
-const PREFIX = /^\[vue-event-source\] /
-
-function toWire(error: SseError): WireError {
-  const wire: WireError = { type: error.type, message: error.message.replace(PREFIX, '') }
-  if (error.status !== undefined)
-    wire.status = error.status
-  return wire
-}
-
-function fromWire(error: WireError): SseError {
-  return new SseError(error.type, error.message, error.status === undefined ? {} : { status: error.status })
-}
-
-function fromFollower(message: WireMessage): message is FollowerMessage {
-  return message.kind === 'hello' || message.kind === 'ping' || message.kind === 'reopen'
-}
-
-/**
- * The lock and channel name of a stream: a digest of its key and of the headers this tab would send with it. Tabs
- * signed in as different users never meet, and no token, header or URL is readable in a name (any script of the
- * origin can list lock names with `navigator.locks.query()`).
- */
-async function streamName(key: string, config: ConnectionConfig): Promise<string> {
-  let identity: string
-  try {
-    const headers = Object.entries(await config.headers()).map(([name, value]) => [name.toLowerCase(), value])
-    identity = JSON.stringify(headers.sort(([a = ''], [b = '']) => a < b ? -1 : a > b ? 1 : 0))
-  }
-  catch {
-    // No identity to match on: the tab keeps the stream to itself, and its connection reports why.
-    identity = `unmatched:${Date.now()}:${Math.random()}`
-  }
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify([key, identity])))
-  const hex = Array.from(new Uint8Array(digest, 0, 16), byte => byte.toString(16).padStart(2, '0')).join('')
-  return `vue-event-source:${hex}`
-}
+export { crossTabSupported } from './crossTabWire'
 
 /**
  * One shared stream for every tab of the origin. The tab holding the Web Lock for the stream (the leader) runs
@@ -117,12 +21,7 @@ async function streamName(key: string, config: ConnectionConfig): Promise<string
  * epoch before it could even queue. A page that is about to be frozen or cached hands over at once.
  */
 export class CrossTabStream implements EventStream {
-  role: SseRole = 'follower'
-  status: SseStatus = 'CLOSED'
-  error: SseError | null = null
-  retryCount = 0
-  lastEventId: string
-  transportName: TransportName | null = null
+  readonly state: MutableStreamState
 
   private readonly key: string
   private readonly config: ConnectionConfig
@@ -166,14 +65,14 @@ export class CrossTabStream implements EventStream {
   constructor(key: string, config: ConnectionConfig) {
     this.key = key
     this.config = config
-    this.lastEventId = config.lastEventId
+    this.state = { status: 'CLOSED', error: null, retryCount: 0, lastEventId: config.lastEventId, transport: null, role: 'follower' }
   }
 
   get url(): string {
     return this.config.url
   }
 
-  observe(observer: ConnectionObserver): () => void {
+  observe(observer: StreamObserver): () => void {
     return this.observers.add(observer)
   }
 
@@ -196,12 +95,16 @@ export class CrossTabStream implements EventStream {
       this.join()
   }
 
+  page(signal: PageSignal): void {
+    this.connection?.page(signal)
+  }
+
   close(): void {
     this.wanted = false
     this.suspended = false
     this.watchLifecycle(false)
     this.leave()
-    this.status = 'CLOSED'
+    this.state.status = 'CLOSED'
     this.notify()
   }
 
@@ -210,7 +113,7 @@ export class CrossTabStream implements EventStream {
     this.member = member
     this.suspended = false
     this.watchLifecycle(true)
-    this.status = 'CONNECTING'
+    this.state.status = 'CONNECTING'
     this.notify()
     streamName(this.key, this.config).then((name) => {
       if (this.member !== member)
@@ -247,7 +150,7 @@ export class CrossTabStream implements EventStream {
       return
     this.leave()
     this.suspended = true
-    this.status = 'CONNECTING'
+    this.state.status = 'CONNECTING'
     this.notify()
   }
 
@@ -305,10 +208,10 @@ export class CrossTabStream implements EventStream {
     this.queued = null
     this.releaseLock = release
     this.epoch = Math.max(Date.now(), this.epoch + 1)
-    this.role = 'leader'
+    this.state.role = 'leader'
     this.deduplicating = false
-    let previousId = this.lastEventId
-    const connection = new Connection({ ...this.config, lastEventId: this.lastEventId })
+    let previousId = this.state.lastEventId
+    const connection = new Connection({ ...this.config, lastEventId: this.state.lastEventId })
     for (const type of this.allEvents) connection.listen(type)
     connection.observe({
       event: (event) => {
@@ -332,19 +235,16 @@ export class CrossTabStream implements EventStream {
         this.post({ kind: 'error', error: toWire(error) })
         this.observers.error(error)
       },
-      state: () => {
+      state: ({ status, retryCount, error, transport }) => {
         if (this.connection !== connection)
           return
-        this.status = connection.status
-        this.retryCount = connection.retryCount
-        this.error = connection.error
-        this.transportName = connection.transportName
+        Object.assign(this.state, { status, retryCount, error, transport })
         this.postState()
         this.notify()
       },
     })
     this.connection = connection
-    this.post({ kind: 'leader', lastEventId: this.lastEventId })
+    this.post({ kind: 'leader', lastEventId: this.state.lastEventId })
     this.notify()
     connection.open()
     return connection
@@ -356,14 +256,14 @@ export class CrossTabStream implements EventStream {
     connection?.close()
     this.releaseLock?.()
     this.releaseLock = null
-    this.role = 'follower'
+    this.state.role = 'follower'
   }
 
   /** Another tab leads now (it stole the lock, or its epoch is newer): this one closes and queues again. */
   private demote(): void {
     this.stopLeading()
     this.lastHeard = Date.now()
-    this.status = 'CONNECTING'
+    this.state.status = 'CONNECTING'
     this.notify()
     if (this.member)
       this.queue(this.member)
@@ -389,7 +289,7 @@ export class CrossTabStream implements EventStream {
       case 'leader':
         break
       case 'resign':
-        this.status = 'CONNECTING'
+        this.state.status = 'CONNECTING'
         this.notify()
         break
       case 'event':
@@ -403,10 +303,7 @@ export class CrossTabStream implements EventStream {
         break
       case 'state': {
         const { state } = message
-        this.status = state.status
-        this.retryCount = state.retryCount
-        this.error = state.error && fromWire(state.error)
-        this.transportName = state.transport
+        Object.assign(this.state, { ...state, error: state.error && fromWire(state.error) })
         this.notify()
         break
       }
@@ -488,7 +385,7 @@ export class CrossTabStream implements EventStream {
         return
       this.deduplicating = false
     }
-    this.lastEventId = event.lastEventId
+    this.state.lastEventId = event.lastEventId
     if (fresh) {
       this.recentIds.push(event.lastEventId)
       if (this.recentIds.length > RECENT_IDS)
@@ -502,10 +399,10 @@ export class CrossTabStream implements EventStream {
     this.post({
       kind: 'state',
       state: {
-        status: this.status,
-        retryCount: this.retryCount,
-        error: this.error && toWire(this.error),
-        transport: this.transportName,
+        status: this.state.status,
+        retryCount: this.state.retryCount,
+        error: this.state.error && toWire(this.state.error),
+        transport: this.state.transport,
       },
     })
   }
@@ -517,6 +414,6 @@ export class CrossTabStream implements EventStream {
   }
 
   private notify(): void {
-    this.observers.state()
+    this.observers.state(this.state)
   }
 }

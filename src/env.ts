@@ -1,11 +1,11 @@
-/** Development build: bundlers replace `process.env.NODE_ENV`; without one, assume development. */
-export const DEV: boolean = /* #__PURE__ */ (() => {
-  try {
-    return process.env.NODE_ENV !== 'production'
-  }
-  catch {
-    return true
-  }
-})()
+/** Bundlers replace `process.env.NODE_ENV` (Vite, webpack, Rollup and esbuild with their usual setup), as Vue and Pinia count on. */
+declare const process: { env: { NODE_ENV?: string } }
+
+/**
+ * Development build: a constant a bundler folds, so a production build drops every warning and check it guards.
+ * Like Vue's and Pinia's ESM builds, this expects a bundler (or Node); a page that imports dist as it is, with no
+ * bundler, needs `process.env.NODE_ENV` defined.
+ */
+export const DEV: boolean = process.env.NODE_ENV !== 'production'
 
 export const isClient = typeof window !== 'undefined' && typeof document !== 'undefined'

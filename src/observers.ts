@@ -1,5 +1,5 @@
-import type { ConnectionObserver } from './connection'
 import type { SseError } from './errors'
+import type { StreamObserver, StreamState } from './stream'
 import type { RawEvent } from './transports/types'
 import { reportLater } from './errors'
 
@@ -8,9 +8,10 @@ import { reportLater } from './errors'
  * reported the way the browser reports an exception in an event listener, and the fan-out goes on.
  */
 export class Observers {
-  private readonly set = new Set<ConnectionObserver>()
+  private readonly set = new Set<StreamObserver>()
 
-  add(observer: ConnectionObserver): () => void {
+  /** Returns the function that unsubscribes `observer`. */
+  add(observer: StreamObserver): () => void {
     this.set.add(observer)
     return () => this.set.delete(observer)
   }
@@ -34,11 +35,11 @@ export class Observers {
     this.each(observer => observer.error?.(error))
   }
 
-  state(): void {
-    this.each(observer => observer.state?.())
+  state(state: StreamState): void {
+    this.each(observer => observer.state?.(state))
   }
 
-  private each(call: (observer: ConnectionObserver) => void): void {
+  private each(call: (observer: StreamObserver) => void): void {
     for (const observer of this.set) {
       try {
         call(observer)

@@ -1,6 +1,8 @@
-import type { MaybeRefOrGetter } from 'vue'
-import type { ReconnectOptions, TransportChoice } from './connection'
+import type { MaybeRefOrGetter, ShallowRef } from 'vue'
+import type { ReconnectOptions } from './backoff'
 import type { SseError } from './errors'
+import type { SseStatus } from './stream'
+import type { TransportChoice } from './transports/pick'
 
 export type SseToken = string | null | undefined
 
@@ -97,3 +99,94 @@ export interface SseOptions {
    */
   crossTab?: boolean
 }
+
+/** One received message, after `serializer`/`json`. */
+export interface SseMessage<Data = string> {
+  /** Event type, `'message'` when the server named none. */
+  event: string
+  data: Data
+  /** The last event id when it arrived (`''` when none). */
+  id: string
+}
+
+/** A request body: a string is sent as it is, anything else as JSON. */
+export type SseBody = string | object
+
+/**
+ * Data type per event type, for `on(type)`: `{ tick: Tick, alert: Alert }`. Defaults to `Data` for every type.
+ */
+export type SseEventMap = Record<string, unknown>
+
+export interface UseEventSourceOptions<Data = string, Events extends SseEventMap = Record<string, Data>> extends Omit<SseOptions, 'serializer'> {
+  /**
+   * Named event types to receive; `message` is always received.
+   * @default []
+   */
+  events?: readonly (keyof Events & string)[]
+  /**
+   * Connect at once.
+   * @default true
+   */
+  immediate?: boolean
+  /**
+   * Reconnect when `url`, `body` or `headers` change.
+   * @default true
+   */
+  autoConnect?: boolean
+  /**
+   * A method other than GET selects the fetch transport.
+   * @default 'GET', or 'POST' when a `body` is given
+   */
+  method?: string
+  /** A body selects the fetch transport (and POST, unless `method` says otherwise); an object is sent as JSON. */
+  body?: MaybeRefOrGetter<SseBody | null | undefined>
+  /**
+   * Join the app's shared connection for this stream (see `useSseStore`): callers whose requests are the same in
+   * everything the server sees, token and headers included.
+   * @default false, or true when this call sets `crossTab: true`
+   */
+  shared?: boolean
+  /**
+   * Keep the last N messages in `messages`: one array, updated in place (no copy per message) and triggered.
+   * @default 0
+   */
+  history?: number
+  /** Called synchronously for every message: nothing is coalesced. */
+  onMessage?: (message: SseMessage<Data>) => void
+  /** Called on every successful open (first connect and each reconnect). */
+  onOpen?: () => void
+  /** Called for every error. */
+  onError?: (error: SseError) => void
+  /** Resume point for the first connect. */
+  initialLastEventId?: string
+  /** Parses the data of every message (VueUse-compatible). */
+  serializer?: SseSerializer<Data>
+}
+
+export interface UseEventSourceReturn<Data = string, Events extends SseEventMap = Record<string, Data>> {
+  /** Starts `'CLOSED'`; `'CONNECTING'` also while waiting to reconnect. */
+  status: Readonly<ShallowRef<SseStatus>>
+  /** Data of the latest message. */
+  data: Readonly<ShallowRef<Data | null>>
+  /** Type of the latest message. */
+  event: Readonly<ShallowRef<string | null>>
+  /** Last committed event id (`''` when none). */
+  lastEventId: Readonly<ShallowRef<string>>
+  /** Latest error; cleared on the next successful open. */
+  error: Readonly<ShallowRef<SseError | null>>
+  /** Reconnect attempts since the last successful open. */
+  retryCount: Readonly<ShallowRef<number>>
+  /** The last `history` messages, oldest first. */
+  messages: Readonly<ShallowRef<readonly SseMessage<Data>[]>>
+  /** Connect (again) now. */
+  open: () => void
+  /** Final until `open()`: no reconnect, timers cleared. */
+  close: () => void
+  /** Listen to one event type without a reactive ref; returns `off()`. */
+  on: <Type extends (keyof Events & string) | 'message'>(
+    type: Type,
+    handler: (message: SseMessage<Type extends keyof Events ? Events[Type] : Data>) => void,
+  ) => () => void
+}
+
+export type UseEventSourceUrl = MaybeRefOrGetter<string | URL | null | undefined>

@@ -1,9 +1,13 @@
-import type { SseStatus } from './connection'
-import type { EventStream, SseRole } from './stream'
+import type { ConnectionConfig, EventStream, SseRole, SseStatus, StreamObserver } from './stream'
 import type { TransportName } from './transports/types'
-import { markRaw, reactive, shallowReactive } from 'vue'
+import { useEventListener } from '@vueuse/core'
+import { effectScope, markRaw, shallowReactive } from 'vue'
+import { Connection } from './connection'
+import { isClient } from './env'
+import { SseError } from './errors'
+import { describeUrl } from './transports/url'
 
-/** What the store shows of one shared stream. */
+/** What the store shows of one shared stream: its key, its subscribers and the stream's own state. */
 export interface SseConnectionInfo {
   /**
    * The stream key: method, origin and path, and a SHA-256 of everything the server sees (resolved URL, transport,
@@ -16,16 +20,10 @@ export interface SseConnectionInfo {
   readonly subscribers: number
   readonly lastEventId: string
   readonly retryCount: number
+  readonly error: SseError | null
   /** `'local'`: this tab's own connection; `'leader'`/`'follower'`: one tab holds it for all (`crossTab`). */
   readonly role: SseRole
   readonly transport: TransportName | null
-}
-
-interface Entry {
-  connection: EventStream
-  info: { -readonly [K in keyof SseConnectionInfo]: SseConnectionInfo[K] }
-  lingerTimer: ReturnType<typeof setTimeout> | undefined
-  stopObserving: () => void
 }
 
 export interface SseStore {
@@ -40,111 +38,209 @@ export interface SseStore {
   reconnectAll: () => void
 }
 
+/** One stream a caller asks for, resolved (see `resolveRequest`). */
+export interface StreamRequest {
+  config: ConnectionConfig
+  /** Named event types the caller receives besides `message`. */
+  events: Iterable<string>
+  /** Join the app's connection for the same request instead of opening one of its own. */
+  shared: boolean
+  /** Shared: one connection for every tab of the origin. */
+  crossTab: boolean
+  /** Shared: ms the connection stays after its last subscriber leaves. */
+  linger: number
+}
+
+/** A caller's hold on a stream. Its observer hears the stream's state at once, and then every change. */
+export interface Subscription {
+  /** Receive a named event type from now on. */
+  listen: (type: string) => void
+  unsubscribe: () => void
+}
+
 /** The store as the composables use it. */
 export interface SseStoreInternal extends SseStore {
-  /** Joins the shared stream `key`, creating its connection on first use; call the returned function to leave. */
-  acquire: (key: string, create: () => EventStream, linger: number) => { connection: EventStream, created: boolean, release: () => void }
-  /** Tracks a caller's own (not shared) connection for closeAll/reconnectAll; returns the untrack function. */
-  track: (connection: EventStream) => () => void
+  subscribe: (request: StreamRequest, observer: StreamObserver) => Subscription
   /** App unmount: closes everything for good. */
   dispose: () => void
+}
+
+interface Entry {
+  stream: EventStream
+  info: { -readonly [K in keyof SseConnectionInfo]: SseConnectionInfo[K] }
+  lingerTimer?: ReturnType<typeof setTimeout>
+  unsubscribe: () => void
+}
+
+/**
+ * The key of a shared stream: a digest of everything the server sees, the token and headers included, so callers that
+ * differ in any of it never share a connection, and no secret appears in the key (nor in lock and channel names).
+ */
+async function sharedKey(config: ConnectionConfig, headers: Record<string, string>, crossTab: boolean): Promise<string> {
+  const { digest } = await import('./digest')
+  const sorted = Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]).sort()
+  const { url, transport, method, body, withCredentials } = config
+  const hash = await digest(JSON.stringify([url, transport, method, body ?? null, withCredentials, crossTab, sorted]))
+  return `${method} ${describeUrl(url)} ${hash}`
 }
 
 export function createSseStore(): SseStoreInternal {
   const entries = new Map<string, Entry>()
   const own = new Set<EventStream>()
   const connections = shallowReactive<SseConnectionInfo[]>([])
+  const scope = effectScope(true)
+  let listening = false
+
+  function each(action: (stream: EventStream) => void, lingering = true): void {
+    for (const entry of entries.values()) {
+      if (lingering || entry.info.subscribers > 0)
+        action(entry.stream)
+    }
+    own.forEach(action)
+  }
+
+  /** The page's network and visibility, heard once for every stream of the app. */
+  function listenToPage(): void {
+    if (listening || !isClient)
+      return
+    listening = true
+    scope.run(() => {
+      useEventListener(window, 'online', () => each(stream => stream.page('online')))
+      useEventListener(document, 'visibilitychange', () => {
+        const signal = document.visibilityState === 'hidden' ? 'hidden' : 'visible'
+        each(stream => stream.page(signal))
+      })
+    })
+  }
 
   function remove(key: string, entry: Entry): void {
     entries.delete(key)
-    entry.stopObserving()
-    entry.connection.close()
+    entry.unsubscribe()
+    entry.stream.close()
     const index = connections.indexOf(entry.info)
     if (index !== -1)
       connections.splice(index, 1)
   }
 
-  function acquire(key: string, create: () => EventStream, linger: number) {
-    let entry = entries.get(key)
-    const created = !entry
-    if (entry) {
-      clearTimeout(entry.lingerTimer)
-      entry.lingerTimer = undefined
+  /** The entry for `key`, made with `create` on first use. */
+  function entryFor(key: string, create: () => EventStream): { entry: Entry, created: boolean } {
+    const found = entries.get(key)
+    if (found) {
+      clearTimeout(found.lingerTimer)
+      return { entry: found, created: false }
+    }
+    const stream = markRaw(create())
+    const info = shallowReactive({ key, url: stream.url, subscribers: 0, ...stream.state })
+    const unsubscribe = stream.observe({
+      state: state => Object.assign(info, state),
+      event: (event) => {
+        info.lastEventId = event.lastEventId
+      },
+    })
+    const entry: Entry = { stream, info, unsubscribe }
+    entries.set(key, entry)
+    connections.push(info)
+    return { entry, created: true }
+  }
+
+  function subscribe(request: StreamRequest, observer: StreamObserver): Subscription {
+    listenToPage()
+    const { config } = request
+    const types = new Set(request.events)
+    let stream: EventStream | null = null
+    let done = false
+    let leave = () => {}
+
+    /** Observes `joined`, opening it when this caller created it or it is closed. */
+    const join = (joined: EventStream, created: boolean) => {
+      stream = joined
+      types.forEach(type => joined.listen(type))
+      const unobserve = joined.observe(observer)
+      const before = leave
+      leave = () => {
+        unobserve()
+        before()
+      }
+      observer.state?.(joined.state)
+      // A shared stream left closed (closeAll(), a 204, an error) opens for a new subscriber, as a caller's own does.
+      if (created || joined.state.status === 'CLOSED')
+        joined.open()
+    }
+
+    if (!request.shared) {
+      const connection = new Connection(config)
+      own.add(connection)
+      leave = () => {
+        own.delete(connection)
+        connection.close()
+      }
+      join(connection, true)
     }
     else {
-      const connection = markRaw(create())
-      const info = reactive({
-        key,
-        url: connection.url,
-        status: connection.status,
-        subscribers: 0,
-        lastEventId: connection.lastEventId,
-        retryCount: 0,
-        role: connection.role,
-        transport: connection.transportName,
-      })
-      const sync = () => {
-        info.status = connection.status
-        info.retryCount = connection.retryCount
-        info.lastEventId = connection.lastEventId
-        info.transport = connection.transportName
-        info.role = connection.role
-      }
-      const stopObserving = connection.observe({
-        state: sync,
-        event: (event) => {
-          info.lastEventId = event.lastEventId
+      observer.state?.({ status: 'CONNECTING', error: null, retryCount: 0, lastEventId: config.lastEventId, transport: null, role: 'local' })
+      // Headers read to choose the stream go with its first attempt, so the token getter runs once for it.
+      let primed: ReturnType<ConnectionConfig['headers']> | null = config.headers()
+      const first = primed
+      const primedConfig: ConnectionConfig = {
+        ...config,
+        headers: () => {
+          const headers = primed ?? config.headers()
+          primed = null
+          return headers
         },
-      })
-      entry = { connection, info, lingerTimer: undefined, stopObserving }
-      entries.set(key, entry)
-      connections.push(info)
+      }
+      Promise.all([first, request.crossTab ? import('./crossTab') : null])
+        .then(async ([headers, crossTabModule]) => {
+          const crossTab = !!crossTabModule?.crossTabSupported()
+          const key = await sharedKey(config, headers, crossTab)
+          if (done)
+            return
+          const { entry, created } = entryFor(key, () => crossTab && crossTabModule
+            ? new crossTabModule.CrossTabStream(key, primedConfig)
+            : new Connection(primedConfig))
+          entry.info.subscribers++
+          leave = () => {
+            entry.info.subscribers--
+            if (entry.info.subscribers === 0 && entries.get(key) === entry)
+              entry.lingerTimer = setTimeout(remove, request.linger, key, entry)
+          }
+          join(entry.stream, created)
+        })
+        .catch((cause: unknown) => {
+          if (done)
+            return
+          const error = cause instanceof SseError ? cause : new SseError('config', 'The request headers could not be read.', { cause })
+          observer.error?.(error)
+          observer.state?.({ status: 'CLOSED', error, retryCount: 0, lastEventId: config.lastEventId, transport: null, role: 'local' })
+        })
     }
-    const joined = entry
-    joined.info.subscribers++
-    let released = false
+
     return {
-      connection: joined.connection,
-      created,
-      release() {
-        if (released)
+      listen(type) {
+        types.add(type)
+        stream?.listen(type)
+      },
+      unsubscribe() {
+        if (done)
           return
-        released = true
-        joined.info.subscribers--
-        if (joined.info.subscribers > 0 || entries.get(key) !== joined)
-          return
-        clearTimeout(joined.lingerTimer)
-        joined.lingerTimer = setTimeout(remove, linger, key, joined)
+        done = true
+        leave()
       },
     }
   }
 
-  function track(connection: EventStream): () => void {
-    own.add(connection)
-    return () => own.delete(connection)
-  }
-
-  /** `lingering`: also the shared connections whose last subscriber has left (closing them is fine, reopening not). */
-  function each(action: (connection: EventStream) => void, lingering: boolean): void {
-    for (const entry of entries.values()) {
-      if (lingering || entry.info.subscribers > 0)
-        action(entry.connection)
-    }
-    for (const connection of own) action(connection)
-  }
-
   return {
     connections,
-    acquire,
-    track,
-    closeAll: () => each(connection => connection.close(), true),
-    reconnectAll: () => each(connection => connection.open(), false),
+    subscribe,
+    closeAll: () => each(stream => stream.close()),
+    reconnectAll: () => each(stream => stream.open(), false),
     dispose() {
+      scope.stop()
       for (const [key, entry] of entries) {
         clearTimeout(entry.lingerTimer)
         remove(key, entry)
       }
-      for (const connection of own) connection.close()
+      own.forEach(stream => stream.close())
       own.clear()
     },
   }

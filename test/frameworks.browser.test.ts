@@ -20,6 +20,8 @@ const RECONNECT = { delay: 50 }
 const TOTAL = 200
 const CUT = 30
 const SERVER_RETRY = 3000
+/** How much later than the browser a server may mark the end of a response (ms). */
+const CLOSE_SKEW = 25
 const TRANSPORTS: TransportChoice[] = ['auto', 'fetch', 'polyfill']
 /** The servers with CORS for every transport; the seed-shape express server has its own tests below. */
 const FRAMEWORKS: FrameworkName[] = ['h3', 'hono', 'fastify', 'better-sse']
@@ -112,8 +114,10 @@ describe.concurrent('sSE servers written with the frameworks users run', () => {
           await settled(tracked, 25_000)
           const gaps = gapsAfterCuts(await serverRecords(recordsOrigin, tag))
           context.expect(gaps.length, 'cuts followed by a request').toBeGreaterThan(0)
+          // A server marks its end once its close has resolved, which can be a few ms after the browser saw the end
+          // and began to wait: that much is allowed, far less than any early reconnect would show.
           for (const gap of gaps)
-            context.expect(gap, 'ms between a cut and the next request').toBeGreaterThanOrEqual(SERVER_RETRY)
+            context.expect(gap, 'ms between a cut and the next request').toBeGreaterThanOrEqual(SERVER_RETRY - CLOSE_SKEW)
           await expectResumedAndEnded(context, tracked, tag, 1)
         }, 30_000)
       }
@@ -181,7 +185,7 @@ describe.concurrent('sSE servers written with the frameworks users run', () => {
       const gaps = gapsAfterCuts(await serverRecords(recordsOrigin, tag))
       context.expect(gaps.length, 'cuts followed by a request').toBeGreaterThan(0)
       for (const gap of gaps)
-        context.expect(gap, 'ms between a cut and the next request').toBeGreaterThanOrEqual(SERVER_RETRY)
+        context.expect(gap, 'ms between a cut and the next request').toBeGreaterThanOrEqual(SERVER_RETRY - CLOSE_SKEW)
       await expectResumedAndEnded(context, tracked, tag, 1, { probed: true })
     }, 30_000)
   })

@@ -92,7 +92,11 @@ describe('sSE test routes', () => {
     await sleep(100)
     expect(received.map(event => event.data)).toEqual(Array.from({ length: 90 }, (_, index) => String(index + 1)))
     const records = await serverConnections(tag)
-    expect(records.map(record => [record.lastEventId, record.open])).toEqual([[null, false], ['30', false], ['60', true]])
+    // Chromium may discard what arrived with a cut, and then asks again from the same point: resume points repeat,
+    // never skip.
+    const points = records.map(record => record.lastEventId).filter((point, index, all) => index === 0 || point !== all[index - 1])
+    expect(points).toEqual([null, '30', '60'])
+    expect(records.map(record => record.open)).toEqual([...records.slice(1).map(() => false), true])
   })
 
   it('status routes answer with their code, and EventSource fails on them', async () => {

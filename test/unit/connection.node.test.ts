@@ -1,8 +1,9 @@
-import type { ConnectionConfig } from '../../src/connection'
+import type { ConnectionConfig } from '../../src/stream'
 import type { TransportCallbacks, TransportFactory, TransportRequest } from '../../src/transports/types'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { Connection, pickTransport } from '../../src/connection'
+import { Connection } from '../../src/connection'
 import { SseError } from '../../src/errors'
+import { pickTransport } from '../../src/transports/pick'
 
 /**
  * The reconnect decisions are pure logic over a transport's callbacks, so a scripted transport stands in here;
@@ -46,8 +47,8 @@ function setup(overrides: Partial<ConnectionConfig> = {}) {
   const errors: SseError[] = []
   connection.observe({
     state: () => {
-      if (statuses.at(-1) !== connection.status)
-        statuses.push(connection.status)
+      if (statuses.at(-1) !== connection.state.status)
+        statuses.push(connection.state.status)
     },
     error: error => errors.push(error),
   })
@@ -77,8 +78,8 @@ describe('connection', () => {
     last().callbacks.open()
     last().callbacks.event({ type: 'message', data: 'a', lastEventId: '7' })
     last().callbacks.fail(new SseError('network', 'lost'))
-    expect(connection.status).toBe('CONNECTING')
-    expect(connection.retryCount).toBe(1)
+    expect(connection.state.status).toBe('CONNECTING')
+    expect(connection.state.retryCount).toBe(1)
     // Math.random() is 1: the top of [min(250, delay), 2.25 × delay] = 225 ms, then 450 ms.
     await vi.advanceTimersByTimeAsync(224)
     expect(attempts).toHaveLength(1)
@@ -92,10 +93,10 @@ describe('connection', () => {
     expect(attempts).toHaveLength(3)
     last().callbacks.open()
     // Open is not yet healthy: the budget starts over with the first event.
-    expect(connection.retryCount).toBe(2)
-    expect(connection.error).toBeNull()
+    expect(connection.state.retryCount).toBe(2)
+    expect(connection.state.error).toBeNull()
     last().callbacks.event({ type: 'message', data: 'b', lastEventId: '8' })
-    expect(connection.retryCount).toBe(0)
+    expect(connection.state.retryCount).toBe(0)
     expect(statuses).toEqual(['CONNECTING', 'OPEN', 'CONNECTING', 'OPEN'])
   })
 
@@ -145,7 +146,7 @@ describe('connection', () => {
     await vi.advanceTimersByTimeAsync(1)
     expect(attempts).toHaveLength(2)
     last().callbacks.fail(new SseError('http', 'slow down', { status: 429, retryAfter: 1000 }))
-    expect(connection.status).toBe('CONNECTING')
+    expect(connection.state.status).toBe('CONNECTING')
     await vi.advanceTimersByTimeAsync(1000)
     expect(attempts).toHaveLength(3)
   })
@@ -158,7 +159,7 @@ describe('connection', () => {
     await vi.advanceTimersByTimeAsync(1)
     expect(errors.map(error => error.type)).toEqual(['timeout'])
     expect(attempts[0]?.closed).toBe(true)
-    expect(connection.status).toBe('CONNECTING')
+    expect(connection.state.status).toBe('CONNECTING')
     await vi.advanceTimersByTimeAsync(225)
     expect(attempts).toHaveLength(2)
   })
@@ -173,9 +174,9 @@ describe('connection', () => {
       await vi.advanceTimersByTimeAsync(10_000)
     }
     expect(attempts).toHaveLength(3)
-    expect(connection.status).toBe('CLOSED')
-    expect(connection.error?.type).toBe('retries-exhausted')
-    expect(connection.error?.status).toBe(503)
+    expect(connection.state.status).toBe('CLOSED')
+    expect(connection.state.error?.type).toBe('retries-exhausted')
+    expect(connection.state.error?.status).toBe(503)
     expect(onFailed).toHaveBeenCalledTimes(1)
     expect(errors.map(error => error.type)).toEqual(['http', 'http', 'retries-exhausted'])
   })
@@ -202,7 +203,7 @@ describe('connection', () => {
     }
     expect(attempts).toHaveLength(6)
     expect(onFailed).toHaveBeenCalledTimes(1)
-    expect(connection.error?.type).toBe('retries-exhausted')
+    expect(connection.state.error?.type).toBe('retries-exhausted')
   })
 
   it('a stream that stays open long enough counts as healthy without an event', async () => {
@@ -212,9 +213,9 @@ describe('connection', () => {
     last().callbacks.fail(new SseError('network', 'refused'))
     await vi.advanceTimersByTimeAsync(10_000)
     last().callbacks.open()
-    expect(connection.retryCount).toBe(1)
+    expect(connection.state.retryCount).toBe(1)
     await vi.advanceTimersByTimeAsync(5000)
-    expect(connection.retryCount).toBe(0)
+    expect(connection.state.retryCount).toBe(0)
   })
 
   it('lets the browser\'s own reconnect run for a healthy stream and takes over otherwise', async () => {
@@ -225,8 +226,8 @@ describe('connection', () => {
     first.callbacks.open()
     first.callbacks.event({ type: 'message', data: 'a', lastEventId: '1' })
     expect(first.callbacks.reconnecting?.(new SseError('network', 'lost'))).toBe(true)
-    expect(connection.status).toBe('CONNECTING')
-    expect(connection.retryCount).toBe(1)
+    expect(connection.state.status).toBe('CONNECTING')
+    expect(connection.state.retryCount).toBe(1)
     first.callbacks.open()
     // Dropped again before anything arrived: that is a failure, not the browser's business.
     expect(first.callbacks.reconnecting?.(new SseError('network', 'lost'))).toBe(false)
@@ -247,8 +248,8 @@ describe('connection', () => {
     last().callbacks.fail(failure)
     await vi.advanceTimersByTimeAsync(60_000)
     expect(attempts).toHaveLength(1)
-    expect(connection.status).toBe('CLOSED')
-    expect(connection.error?.type).toBe(type)
+    expect(connection.state.status).toBe('CLOSED')
+    expect(connection.state.error?.type).toBe(type)
   })
 
   it('stops quietly on 204', async () => {
@@ -258,8 +259,8 @@ describe('connection', () => {
     last().callbacks.end('no-content')
     await vi.advanceTimersByTimeAsync(60_000)
     expect(attempts).toHaveLength(1)
-    expect(connection.status).toBe('CLOSED')
-    expect(connection.error).toBeNull()
+    expect(connection.state.status).toBe('CLOSED')
+    expect(connection.state.error).toBeNull()
   })
 
   it('close() clears the pending reconnect and drops late callbacks', async () => {
@@ -274,7 +275,7 @@ describe('connection', () => {
     first.callbacks.event({ type: 'message', data: 'late', lastEventId: '9' })
     await vi.advanceTimersByTimeAsync(60_000)
     expect(attempts).toHaveLength(1)
-    expect(connection.lastEventId).toBe('')
+    expect(connection.state.lastEventId).toBe('')
     expect(statuses.at(-1)).toBe('CLOSED')
   })
 
@@ -326,8 +327,8 @@ describe('connection', () => {
     await vi.advanceTimersByTimeAsync(60_000)
     expect(onUnauthorized).toHaveBeenCalledTimes(1)
     expect(attempts).toHaveLength(2)
-    expect(connection.status).toBe('CLOSED')
-    expect(connection.error?.type).toBe('unauthorized')
+    expect(connection.state.status).toBe('CLOSED')
+    expect(connection.state.error?.type).toBe('unauthorized')
   })
 
   it('a rejecting onUnauthorized ends in CLOSED with "unauthorized"', async () => {
@@ -337,9 +338,9 @@ describe('connection', () => {
     last().callbacks.fail(new SseError('unauthorized', 'no', { status: 403 }))
     await vi.advanceTimersByTimeAsync(0)
     expect(attempts).toHaveLength(1)
-    expect(connection.status).toBe('CLOSED')
-    expect(connection.error?.type).toBe('unauthorized')
-    expect(connection.error?.status).toBe(403)
+    expect(connection.state.status).toBe('CLOSED')
+    expect(connection.state.error?.type).toBe('unauthorized')
+    expect(connection.state.error?.status).toBe(403)
   })
 })
 
@@ -364,7 +365,7 @@ describe('connection fan-out', () => {
     expect(received).toEqual(['a', 'b'])
     expect(reportError).toHaveBeenCalledTimes(2)
     expect(reportError).toHaveBeenCalledWith(failure)
-    expect(connection.status).toBe('OPEN')
+    expect(connection.state.status).toBe('OPEN')
     vi.unstubAllGlobals()
   })
 })

@@ -1,0 +1,102 @@
+import type { SseErrorType } from './errors'
+import type { ConnectionConfig, SseStatus } from './stream'
+import type { RawEvent, TransportName } from './transports/types'
+import { SseError } from './errors'
+
+export interface WireError {
+  type: SseErrorType
+  message: string
+  status?: number
+}
+
+export interface WireState {
+  status: SseStatus
+  retryCount: number
+  error: WireError | null
+  transport: TransportName | null
+}
+
+/** What the leader tells the other tabs. Never a token or a header: each leader connects with its own. */
+export type LeaderBody
+  = | { kind: 'leader', lastEventId: string }
+  /** Sent on every change and every `HEARTBEAT` ms: the heartbeat, which also corrects a follower that missed a change. */
+    | { kind: 'state', state: WireState }
+  /** `fresh`: the event carried an `id:` of its own, rather than the one before it (see `deliver`). */
+    | { kind: 'event', event: RawEvent, fresh: boolean }
+    | { kind: 'open' }
+    | { kind: 'error', error: WireError }
+    | { kind: 'resign' }
+
+/** What a follower asks of the leader. */
+export type FollowerBody
+  /** A tab joins (or greets a new leader) with the named events it needs. */
+  = | { kind: 'hello', events: string[] }
+  /** The leader has been quiet: a hidden leader's timers may be throttled, its message handling is not. */
+    | { kind: 'ping' }
+  /** `reconnectAll()` or `open()` in a follower: the leader connects again. */
+    | { kind: 'reopen' }
+
+/**
+ * Every message carries an epoch: the leader's own, or, from a follower, the newest one it knows of. A leader
+ * takes `Date.now()` (or one more than the newest epoch it has heard, if that is later) when it is granted the
+ * lock, so a later leadership has a larger epoch even in a tab that has heard nothing yet, and a late word from a
+ * replaced leader is recognised as such.
+ */
+export type LeaderMessage = LeaderBody & { epoch: number }
+export type FollowerMessage = FollowerBody & { epoch: number }
+export type WireMessage = LeaderMessage | FollowerMessage
+
+/** The leader posts its state at least this often. */
+export const HEARTBEAT = 1000
+/** A follower that has heard nothing from the leader for this long asks it directly… */
+export const PROBE = 2000
+/** …and for this long, takes over: the leader is frozen, hung or gone without a word. */
+export const TAKEOVER = 3000
+/** How often every tab checks the above. */
+export const TICK = 500
+/** Ids kept per tab to drop what a new leader replays that this tab already had. */
+export const RECENT_IDS = 256
+
+export function crossTabSupported(): boolean {
+  return typeof BroadcastChannel === 'function'
+    && typeof navigator !== 'undefined' && !!navigator.locks
+    && typeof crypto !== 'undefined' && !!crypto.subtle
+}
+
+/** SseError adds the prefix again on the other side. */
+const PREFIX = /^\[vue-event-source\] /
+
+export function toWire(error: SseError): WireError {
+  const wire: WireError = { type: error.type, message: error.message.replace(PREFIX, '') }
+  if (error.status !== undefined)
+    wire.status = error.status
+  return wire
+}
+
+export function fromWire(error: WireError): SseError {
+  return new SseError(error.type, error.message, error.status === undefined ? {} : { status: error.status })
+}
+
+export function fromFollower(message: WireMessage): message is FollowerMessage {
+  return message.kind === 'hello' || message.kind === 'ping' || message.kind === 'reopen'
+}
+
+/**
+ * The lock and channel name of a stream: a digest of its key and of the headers this tab would send with it. Tabs
+ * signed in as different users never meet, and no token, header or URL is readable in a name (any script of the
+ * origin can list lock names with `navigator.locks.query()`).
+ */
+export async function streamName(key: string, config: ConnectionConfig): Promise<string> {
+  let identity: string
+  try {
+    const headers = Object.entries(await config.headers()).map(([name, value]) => [name.toLowerCase(), value])
+    identity = JSON.stringify(headers.sort(([a = ''], [b = '']) => a < b ? -1 : a > b ? 1 : 0))
+  }
+  catch {
+    // No identity to match on: the tab keeps the stream to itself, and its connection reports why.
+    identity = `unmatched:${Date.now()}:${Math.random()}`
+  }
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify([key, identity])))
+  const hex = Array.from(new Uint8Array(digest, 0, 16), byte => byte.toString(16).padStart(2, '0')).join('')
+  return `vue-event-source:${hex}`
+}

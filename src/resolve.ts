@@ -1,0 +1,114 @@
+import type { SseContext } from './context'
+import type { SseOptions, UseEventSourceOptions, UseEventSourceUrl } from './options'
+import type { StreamRequest } from './store'
+import { toValue } from 'vue'
+import { SseError } from './errors'
+import { allowedOriginsFor, requestHeaders, resolveUrl } from './request'
+import { LAST_EVENT_ID_PARAM } from './transports/url'
+
+/** `pauseWhenHidden: true`: streams close after the page has been hidden this long (ms). */
+export const PAUSE_WHEN_HIDDEN_DEFAULT = 30_000
+
+/** What resolving reads of a call's options: none of it depends on the data type. */
+type RequestOptions = Omit<UseEventSourceOptions<unknown>, 'onMessage' | 'serializer'>
+
+/** The plugin's options under the call's: an option the call leaves `undefined` keeps the plugin's. */
+export function mergeOptions<Options extends object>(plugin: SseOptions, call: Options): Options & SseOptions {
+  const merged: Record<string, unknown> = { ...plugin }
+  for (const [name, value] of Object.entries(call)) {
+    if (value !== undefined)
+      merged[name] = value
+  }
+  return merged as Options & SseOptions
+}
+
+/** `connectTimeout` (default 30 s), shortened by a shorter `heartbeatTimeout`: a silent server is silent before its head too. */
+function connectTimeout({ connectTimeout = 30_000, heartbeatTimeout = 0 }: SseOptions): number {
+  return heartbeatTimeout > 0 && (connectTimeout <= 0 || heartbeatTimeout < connectTimeout) ? heartbeatTimeout : connectTimeout
+}
+
+/** The body as sent: a string as it is, anything else as JSON; a `config` error when it cannot be. */
+function serializeBody(options: RequestOptions): { body: string | undefined, json: boolean } {
+  let value: unknown
+  try {
+    value = toValue(options.body)
+  }
+  catch (cause) {
+    throw new SseError('config', 'The body getter threw; no request was sent.', { cause })
+  }
+  if (value == null)
+    return { body: undefined, json: false }
+  if (typeof value === 'string')
+    return { body: value, json: false }
+  let body: string | undefined
+  try {
+    body = JSON.stringify(value) as string | undefined
+  }
+  catch (cause) {
+    throw new SseError('config', 'The body cannot be serialized as JSON (a circular reference or a BigInt?); no request was sent.', { cause })
+  }
+  if (body === undefined)
+    throw new SseError('config', 'The body cannot be serialized as JSON; no request was sent.')
+  return { body, json: true }
+}
+
+export interface ResolvedRequest {
+  request: StreamRequest
+  /** URL, method and body: another value is another stream, whose refs and resume point start over. */
+  key: string
+}
+
+/**
+ * What the server will see of a caller's request, resolved and checked, with nothing sent or read yet (the token
+ * is read by each attempt). Null for "not now" (no URL); an `SseError` when no request can be made.
+ */
+export function resolveRequest(
+  url: UseEventSourceUrl,
+  options: RequestOptions,
+  context: SseContext,
+  { lastEventId, events, shared }: { lastEventId: string, events: Iterable<string>, shared: boolean },
+): ResolvedRequest | SseError | null {
+  try {
+    const target = toValue(url)
+    if (target == null)
+      return null
+    const resolved = resolveUrl(target, options.baseURL)
+    const { body, json } = serializeBody(options)
+    // A body means a request that can carry one: POST unless the caller names another method.
+    const method = (options.method ?? (body === undefined ? 'GET' : 'POST')).toUpperCase()
+    // Only the plugin's options or an explicit per-call list decide where the token may go: see `allowedOriginsFor`.
+    const allowed = allowedOriginsFor(context.options, options.allowedOrigins === context.options.allowedOrigins ? undefined : options.allowedOrigins)
+    const { pauseWhenHidden } = options
+    return {
+      key: JSON.stringify([resolved, method, body ?? null]),
+      request: {
+        events,
+        shared,
+        crossTab: shared && options.crossTab === true,
+        linger: options.linger ?? 0,
+        config: {
+          url: resolved,
+          method,
+          body,
+          withCredentials: options.withCredentials ?? false,
+          transport: options.transport ?? 'auto',
+          autoReconnect: options.autoReconnect ?? true,
+          heartbeatTimeout: options.heartbeatTimeout ?? 0,
+          connectTimeout: connectTimeout(options),
+          pauseWhenHidden: pauseWhenHidden === true ? PAUSE_WHEN_HIDDEN_DEFAULT : Number(pauseWhenHidden || 0),
+          lastEventId,
+          lastEventIdParam: options.lastEventIdParam ?? LAST_EVENT_ID_PARAM,
+          headers: async () => {
+            const headers = await requestHeaders(resolved, options, allowed)
+            return json ? { 'Content-Type': 'application/json', ...headers } : headers
+          },
+          onUnauthorized: options.onUnauthorized,
+          loadTransport: context.loadTransport,
+        },
+      },
+    }
+  }
+  catch (cause) {
+    return cause instanceof SseError ? cause : new SseError('config', 'The stream URL could not be read.', { cause })
+  }
+}
