@@ -3,7 +3,7 @@ import type { SseOptions, UseEventSourceOptions, UseEventSourceUrl } from './opt
 import type { StreamRequest } from './store'
 import { toValue } from 'vue'
 import { SseError } from './errors'
-import { allowedOriginsFor, requestHeaders, resolveUrl } from './request'
+import { allowedOriginsFor, resolveUrl } from './request'
 import { LAST_EVENT_ID_PARAM } from './transports/url'
 
 /** `pauseWhenHidden: true`: streams close after the page has been hidden this long (ms). */
@@ -99,7 +99,10 @@ export function resolveRequest(
           lastEventId,
           lastEventIdParam: options.lastEventIdParam ?? LAST_EVENT_ID_PARAM,
           headers: async () => {
-            const headers = await requestHeaders(resolved, options, allowed)
+            // The token and header checks load only for an app that sends some.
+            const headers = options.token == null && options.headers == null
+              ? {}
+              : await import('./headers').then(m => m.requestHeaders(resolved, options, allowed))
             return json ? { 'Content-Type': 'application/json', ...headers } : headers
           },
           onUnauthorized: options.onUnauthorized,

@@ -1,6 +1,6 @@
 import type { TransportCallbacks } from './types'
-import { parseRetryAfter } from '../backoff'
-import { responseError, SseError } from '../errors'
+import { SseError } from '../errors'
+import { classifyResponse } from './classify'
 import { isRedirect, redirectError } from './redirect'
 import { describeUrl } from './url'
 
@@ -15,14 +15,6 @@ export interface EventStreamHandlers {
   open: () => void
   /** Decoded text as it arrives: one leading BOM removed, invalid UTF-8 replaced, characters never cut in two. */
   text: (chunk: string) => void
-}
-
-/** What a response's head says: `'no-content'` (204, stop for good), why it cannot be streamed, or null to stream it. */
-export function classifyResponse(response: Response): 'no-content' | SseError | null {
-  if (response.status === 204)
-    return 'no-content'
-  // Cross-origin, `Retry-After` is readable only where the server lists it in Access-Control-Expose-Headers.
-  return responseError(response.status, response.headers.get('content-type'), parseRetryAfter(response.headers.get('retry-after')))
 }
 
 /** A body nobody reads is cancelled; its promise rejects when the stream has broken already, which is no news. */
