@@ -5,7 +5,6 @@ import { effectScope, markRaw, shallowReactive } from 'vue'
 import { Connection } from './connection'
 import { isClient } from './env'
 import { SseError } from './errors'
-import { describeUrl } from './transports/url'
 
 /** What the store shows of one shared stream: its key, its subscribers and the stream's own state. */
 export interface SseConnectionInfo {
@@ -70,18 +69,6 @@ interface Entry {
   info: { -readonly [K in keyof SseConnectionInfo]: SseConnectionInfo[K] }
   lingerTimer?: ReturnType<typeof setTimeout>
   unsubscribe: () => void
-}
-
-/**
- * The key of a shared stream: a digest of everything the server sees, the token and headers included, so callers that
- * differ in any of it never share a connection, and no secret appears in the key (nor in lock and channel names).
- */
-async function sharedKey(config: ConnectionConfig, headers: Record<string, string>, crossTab: boolean): Promise<string> {
-  const { digest } = await import('./digest')
-  const sorted = Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]).sort()
-  const { url, transport, method, body, withCredentials } = config
-  const hash = await digest(JSON.stringify([url, transport, method, body ?? null, withCredentials, crossTab, sorted]))
-  return `${method} ${describeUrl(url)} ${hash}`
 }
 
 export function createSseStore(): SseStoreInternal {
@@ -178,26 +165,13 @@ export function createSseStore(): SseStoreInternal {
     }
     else {
       observer.state?.({ status: 'CONNECTING', error: null, retryCount: 0, lastEventId: config.lastEventId, transport: null, role: 'local' })
-      // Headers read to choose the stream go with its first attempt, so the token getter runs once for it.
-      let primed: ReturnType<ConnectionConfig['headers']> | null = config.headers()
-      const first = primed
-      const primedConfig: ConnectionConfig = {
-        ...config,
-        headers: () => {
-          const headers = primed ?? config.headers()
-          primed = null
-          return headers
-        },
-      }
-      Promise.all([first, request.crossTab ? import('./crossTab') : null])
-        .then(async ([headers, crossTabModule]) => {
-          const crossTab = !!crossTabModule?.crossTabSupported()
-          const key = await sharedKey(config, headers, crossTab)
+      // Loaded by apps that share streams only, with the digest (and cross-tab) code it needs.
+      import('./shared')
+        .then(m => m.sharedStream(request))
+        .then(({ key, create }) => {
           if (done)
             return
-          const { entry, created } = entryFor(key, () => crossTab && crossTabModule
-            ? new crossTabModule.CrossTabStream(key, primedConfig)
-            : new Connection(primedConfig))
+          const { entry, created } = entryFor(key, create)
           entry.info.subscribers++
           leave = () => {
             entry.info.subscribers--
