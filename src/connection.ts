@@ -300,6 +300,7 @@ export class Connection implements EventStream {
     this.halt()
     this.setStatus('CONNECTING')
     this.timers.retry = setTimeout(() => void this.connect(), delay)
+    this.observers.retrying(delay)
   }
 
   /** Marks activity: on every event and chunk, so it only stores a time; the timer re-arms itself. */

@@ -235,6 +235,10 @@ export class CrossTabStream implements EventStream {
         this.post({ kind: 'error', error: toWire(error) })
         this.observers.error(error)
       },
+      retrying: (delay) => {
+        if (this.connection === connection)
+          this.observers.retrying(delay)
+      },
       state: ({ status, retryCount, error, transport }) => {
         if (this.connection !== connection)
           return

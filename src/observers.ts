@@ -39,6 +39,10 @@ export class Observers {
     this.each(observer => observer.state?.(state))
   }
 
+  retrying(delay: number): void {
+    this.each(observer => observer.retrying?.(delay))
+  }
+
   private each(call: (observer: StreamObserver) => void): void {
     for (const observer of this.set) {
       try {

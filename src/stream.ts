@@ -31,6 +31,8 @@ export interface StreamObserver {
   error?: (error: SseError) => void
   /** `status`, `retryCount`, `error`, `transport` or `role` changed. */
   state?: (state: StreamState) => void
+  /** A reconnect of the stream's own is due in `delay` ms. */
+  retrying?: (delay: number) => void
 }
 
 /** The page's signals a stream acts on; the store listens once for all of its streams. */
