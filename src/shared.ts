@@ -13,7 +13,7 @@ export async function sharedStream(request: StreamRequest): Promise<{ key: strin
   const { config } = request
   // Headers read to choose the stream go with its first attempt, so the token getter runs once for it.
   let primed: ReturnType<ConnectionConfig['headers']> | null = config.headers()
-  const [headers, crossTabModule] = await Promise.all([primed, request.crossTab ? import('./crossTab') : null])
+  const [headers, crossTabModule] = await Promise.all([primed, request.crossTab ? import('./crossTab/stream') : null])
   const crossTab = !!crossTabModule?.crossTabSupported()
   const sorted = Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]).sort()
   const { url, transport, method, body, withCredentials } = config

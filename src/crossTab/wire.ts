@@ -1,7 +1,7 @@
-import type { SseErrorType } from './errors'
-import type { ConnectionConfig, SseStatus } from './stream'
-import type { RawEvent, TransportName } from './transports/types'
-import { SseError } from './errors'
+import type { SseErrorType } from '../errors'
+import type { ConnectionConfig, SseStatus } from '../stream'
+import type { RawEvent, TransportName } from '../transports/types'
+import { SseError } from '../errors'
 
 export interface WireError {
   type: SseErrorType
@@ -55,7 +55,7 @@ export const TAKEOVER = 3000
 /** How often every tab checks the above. */
 export const TICK = 500
 /** Ids kept per tab to drop what a new leader replays that this tab already had. */
-export const RECENT_IDS = 256
+const RECENT_IDS = 256
 
 export function crossTabSupported(): boolean {
   return typeof BroadcastChannel === 'function'
@@ -99,4 +99,35 @@ export async function streamName(key: string, config: ConnectionConfig): Promise
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify([key, identity])))
   const hex = Array.from(new Uint8Array(digest, 0, 16), byte => byte.toString(16).padStart(2, '0')).join('')
   return `vue-event-source:${hex}`
+}
+
+/**
+ * A new leader resumes from its own last id, so the server may replay events this tab already had: those are
+ * dropped by id. Only an event that carried an `id:` can be recognised; one without is always delivered.
+ */
+export class ReplayFilter {
+  /** Ids of events that carried an `id:` of their own, newest last. */
+  private readonly recent: string[] = []
+  /** After a leader change, replayed events are dropped until a new one arrives. */
+  private replaying = false
+
+  /** A new leader: what it sends first may be a replay. */
+  expectReplay(): void {
+    this.replaying = true
+  }
+
+  /** Whether to deliver an event with this last event id; `fresh`: the event carried an `id:` of its own. */
+  accept(lastEventId: string, fresh: boolean): boolean {
+    if (!fresh)
+      return true
+    if (this.replaying) {
+      if (this.recent.includes(lastEventId))
+        return false
+      this.replaying = false
+    }
+    this.recent.push(lastEventId)
+    if (this.recent.length > RECENT_IDS)
+      this.recent.shift()
+    return true
+  }
 }

@@ -1,12 +1,14 @@
-import type { FollowerBody, FollowerMessage, LeaderBody, WireMessage } from './crossTabWire'
-import type { ConnectionConfig, EventStream, MutableStreamState, PageSignal, StreamObserver } from './stream'
-import type { RawEvent } from './transports/types'
-import { Connection } from './connection'
-import { fromFollower, fromWire, HEARTBEAT, PROBE, RECENT_IDS, streamName, TAKEOVER, TICK, toWire } from './crossTabWire'
-import { reportLater } from './errors'
-import { Observers } from './observers'
+import type { ConnectionConfig, EventStream, MutableStreamState, PageSignal, StreamObserver } from '../stream'
+import type { RawEvent } from '../transports/types'
+import type { FollowerBody, FollowerMessage, LeaderBody, WireMessage } from './wire'
+import { Connection } from '../connection'
+import { reportLater } from '../errors'
+import { Observers } from '../observers'
+import { LeaderLock } from './lock'
+import { watchPageLifecycle } from './page'
+import { fromFollower, fromWire, HEARTBEAT, PROBE, ReplayFilter, streamName, TAKEOVER, TICK, toWire } from './wire'
 
-export { crossTabSupported } from './crossTabWire'
+export { crossTabSupported } from './wire'
 
 /**
  * One shared stream for every tab of the origin. The tab holding the Web Lock for the stream (the leader) runs
@@ -30,20 +32,16 @@ export class CrossTabStream implements EventStream {
   private readonly events = new Set<string>()
   /** Named events any tab asked for: the leader listens to all of them. */
   private readonly allEvents = new Set<string>()
-  /** Ids of events that carried an `id:` of their own, newest last. */
-  private readonly recentIds: string[] = []
+  private readonly replays = new ReplayFilter()
   /** Between `open()` and `close()`; a tab that wants the stream comes back to it after a freeze or the bfcache. */
   private wanted = false
   /** Handed over for a freeze or the bfcache; joins again on resume. */
   private suspended = false
-  private listening = false
-  /** One joining of the tabs (channel, lock request, timer); a new one per join, so callbacks of an old one drop out. */
+  private unwatchPage: (() => void) | null = null
+  /** One joining of the tabs (channel, lock, timer); a new one per join, so callbacks of an old one drop out. */
   private member: object | null = null
-  private name = ''
+  private lock: LeaderLock<Connection> | null = null
   private channel: BroadcastChannel | null = null
-  /** This tab's place in the lock's queue while it follows. */
-  private queued: AbortController | null = null
-  private electing = false
   private connection: Connection | null = null
   private releaseLock: (() => void) | null = null
   /** The leader's epoch: this tab's own while it leads, else the newest it has heard. */
@@ -52,15 +50,6 @@ export class CrossTabStream implements EventStream {
   private lastTick = 0
   private lastState = 0
   private timer: ReturnType<typeof setInterval> | undefined
-  /** After a leader change, replayed events this tab already had are dropped until a new one arrives. */
-  private deduplicating = false
-
-  private readonly onSuspend = () => this.suspend()
-  private readonly onResume = () => this.resume()
-  private readonly onPageShow = (event: PageTransitionEvent) => {
-    if (event.persisted)
-      this.resume()
-  }
 
   constructor(key: string, config: ConnectionConfig) {
     this.key = key
@@ -102,7 +91,8 @@ export class CrossTabStream implements EventStream {
   close(): void {
     this.wanted = false
     this.suspended = false
-    this.watchLifecycle(false)
+    this.unwatchPage?.()
+    this.unwatchPage = null
     this.leave()
     this.state.status = 'CLOSED'
     this.notify()
@@ -112,20 +102,27 @@ export class CrossTabStream implements EventStream {
     const member = {}
     this.member = member
     this.suspended = false
-    this.watchLifecycle(true)
+    this.unwatchPage ??= watchPageLifecycle(() => this.suspend(), () => this.resume())
     this.state.status = 'CONNECTING'
     this.notify()
     streamName(this.key, this.config).then((name) => {
       if (this.member !== member)
         return
-      this.name = name
       const channel = new BroadcastChannel(name)
       channel.onmessage = (message: MessageEvent<WireMessage>) => this.receive(message.data)
       this.channel = channel
       this.lastHeard = this.lastTick = Date.now()
       this.timer = setInterval(() => this.tick(), TICK)
       this.post({ kind: 'hello', events: [...this.events] })
-      this.queue(member)
+      this.lock = new LeaderLock(name, {
+        lead: release => this.lead(release),
+        lost: (connection) => {
+          if (this.connection === connection)
+            this.demote()
+        },
+        silent: () => !this.connection && Date.now() - this.lastHeard >= TAKEOVER,
+      })
+      this.lock.queue()
     }).catch(reportLater)
   }
 
@@ -134,8 +131,8 @@ export class CrossTabStream implements EventStream {
     this.member = null
     clearInterval(this.timer)
     this.timer = undefined
-    this.queued?.abort()
-    this.queued = null
+    this.lock?.leave()
+    this.lock = null
     if (this.connection) {
       this.post({ kind: 'resign' })
       this.stopLeading()
@@ -160,56 +157,10 @@ export class CrossTabStream implements EventStream {
       this.join()
   }
 
-  private watchLifecycle(on: boolean): void {
-    if (on === this.listening)
-      return
-    this.listening = on
-    if (on) {
-      document.addEventListener('freeze', this.onSuspend)
-      document.addEventListener('resume', this.onResume)
-      window.addEventListener('pagehide', this.onSuspend)
-      window.addEventListener('pageshow', this.onPageShow)
-    }
-    else {
-      document.removeEventListener('freeze', this.onSuspend)
-      document.removeEventListener('resume', this.onResume)
-      window.removeEventListener('pagehide', this.onSuspend)
-      window.removeEventListener('pageshow', this.onPageShow)
-    }
-  }
-
-  private queue(member: object): void {
-    const request = new AbortController()
-    this.queued = request
-    void this.acquire(member, { signal: request.signal })
-  }
-
-  /** Asks for the leadership lock; settles once it is granted or refused. */
-  private acquire(member: object, options: LockOptions): Promise<void> {
-    return new Promise((settled) => {
-      let mine: Connection | null = null
-      navigator.locks.request(this.name, options, () => {
-        settled()
-        if (this.member !== member)
-          return undefined
-        return new Promise<void>((release) => {
-          mine = this.lead(release)
-        })
-      }).catch(() => {
-        // Aborted in the queue (this tab left), or stolen: the others judged this tab dead while it was frozen or busy.
-        settled()
-        if (mine && this.connection === mine)
-          this.demote()
-      })
-    })
-  }
-
   private lead(release: () => void): Connection {
-    this.queued = null
     this.releaseLock = release
     this.epoch = Math.max(Date.now(), this.epoch + 1)
     this.state.role = 'leader'
-    this.deduplicating = false
     let previousId = this.state.lastEventId
     const connection = new Connection({ ...this.config, lastEventId: this.state.lastEventId })
     for (const type of this.allEvents) connection.listen(type)
@@ -269,8 +220,7 @@ export class CrossTabStream implements EventStream {
     this.lastHeard = Date.now()
     this.state.status = 'CONNECTING'
     this.notify()
-    if (this.member)
-      this.queue(this.member)
+    this.lock?.queue()
   }
 
   private receive(message: WireMessage): void {
@@ -337,7 +287,7 @@ export class CrossTabStream implements EventStream {
   /** A new leader: it needs this tab's named events, and its answer tells this tab where the stream stands. */
   private adopt(epoch: number): void {
     this.epoch = epoch
-    this.deduplicating = true
+    this.replays.expectReplay()
     this.post({ kind: 'hello', events: [...this.events] })
   }
 
@@ -357,44 +307,15 @@ export class CrossTabStream implements EventStream {
     }
     const silence = now - this.lastHeard
     if (silence >= TAKEOVER)
-      this.takeOver()
+      this.lock?.takeOver()
     else if (silence >= PROBE)
       this.post({ kind: 'ping' })
   }
 
-  private takeOver(): void {
-    const member = this.member
-    if (!member || this.electing)
-      return
-    this.electing = true
-    // One tab at a time: hidden tabs' timers fire on the same aligned second, and two steals in a row would connect twice.
-    navigator.locks.request(`${this.name}:takeover`, { ifAvailable: true }, async (lock) => {
-      if (!lock || this.member !== member || this.connection || Date.now() - this.lastHeard < TAKEOVER)
-        return
-      this.queued?.abort()
-      this.queued = null
-      await this.acquire(member, { steal: true })
-    }).catch(reportLater).finally(() => {
-      this.electing = false
-    })
-  }
-
-  /**
-   * A new leader resumes from its own last id, so the server may replay events this tab already had: those are
-   * dropped by id. Only an event that carried an `id:` can be recognised; one without is always delivered.
-   */
   private deliver(event: RawEvent, fresh: boolean): void {
-    if (this.deduplicating && fresh) {
-      if (this.recentIds.includes(event.lastEventId))
-        return
-      this.deduplicating = false
-    }
+    if (!this.replays.accept(event.lastEventId, fresh))
+      return
     this.state.lastEventId = event.lastEventId
-    if (fresh) {
-      this.recentIds.push(event.lastEventId)
-      if (this.recentIds.length > RECENT_IDS)
-        this.recentIds.shift()
-    }
     this.observers.event(event)
   }
 
