@@ -46,21 +46,6 @@ export function backoffDelay(attempt: number, { delay, maxDelay, serverRetry }: 
     : middle + (to - middle) * (draw - EARLY) / (1 - EARLY))
 }
 
-const SECONDS = /^\d+$/
-/** An HTTP date starts with the day's name ("Sun, 06 Nov 1994 08:49:37 GMT"); Date.parse alone takes "-1" for a year. */
-const HTTP_DATE = /^[a-z]{3}/i
-
-/** A server's `Retry-After` (seconds or an HTTP date) in ms from `now`, or undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
-  if (value === null)
-    return undefined
-  const trimmed = value.trim()
-  if (SECONDS.test(trimmed))
-    return Number(trimmed) * 1000
-  const date = HTTP_DATE.test(trimmed) ? Date.parse(trimmed) : Number.NaN
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
-}
-
 export interface ReconnectOptions {
   /**
    * Reconnect attempts in a row before giving up (`Infinity` or, as in VueUse, `-1`: never give up), or a function

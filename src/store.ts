@@ -136,16 +136,16 @@ export function createSseStore(): SseStoreInternal {
     const types = new Set(request.events)
     let stream: EventStream | null = null
     let done = false
-    let leave = () => {}
+    let unsubscribe = () => {}
 
     /** Observes `joined`, opening it when this caller created it or it is closed. */
     const join = (joined: EventStream, created: boolean) => {
       stream = joined
       types.forEach(type => joined.listen(type))
-      const unobserve = joined.observe(observer)
-      const before = leave
-      leave = () => {
-        unobserve()
+      const unsubscribeObserver = joined.observe(observer)
+      const before = unsubscribe
+      unsubscribe = () => {
+        unsubscribeObserver()
         before()
       }
       observer.state?.(joined.state)
@@ -157,7 +157,7 @@ export function createSseStore(): SseStoreInternal {
     if (!request.shared) {
       const connection = new Connection(config)
       own.add(connection)
-      leave = () => {
+      unsubscribe = () => {
         own.delete(connection)
         connection.close()
       }
@@ -173,7 +173,7 @@ export function createSseStore(): SseStoreInternal {
             return
           const { entry, created } = entryFor(key, create)
           entry.info.subscribers++
-          leave = () => {
+          unsubscribe = () => {
             entry.info.subscribers--
             if (entry.info.subscribers === 0 && entries.get(key) === entry)
               entry.lingerTimer = setTimeout(remove, request.linger, key, entry)
@@ -198,7 +198,7 @@ export function createSseStore(): SseStoreInternal {
         if (done)
           return
         done = true
-        leave()
+        unsubscribe()
       },
     }
   }

@@ -152,7 +152,7 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
     subscription = context.store.subscribe(resolved.request, observer)
   }
 
-  function release(): void {
+  function unsubscribe(): void {
     if (subscription) {
       subscription.unsubscribe()
       resumeFrom = lastEventId.value
@@ -162,7 +162,7 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
   }
 
   function reconnect(): void {
-    release()
+    unsubscribe()
     attach()
   }
 
@@ -175,7 +175,7 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
 
   function close(): void {
     wanted = false
-    release()
+    unsubscribe()
   }
 
   if (immediate) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { backoffDelay, MIN_RECONNECT_DELAY, parseRetryAfter } from '../../src/backoff'
+import { backoffDelay, MIN_RECONNECT_DELAY } from '../../src/backoff'
+import { parseRetryAfter } from '../../src/transports/classify'
 
 const options = { delay: 1000, maxDelay: 30_000 }
 const top = () => 1

@@ -1,0 +1,53 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+/**
+ * The src/ tree reads one way: composable → store → stream → transport. Events flow back as callbacks, so no module
+ * imports one of a layer above its own (type imports included). Errors and the build flags are used by every layer.
+ */
+const src = resolve(dirname(fileURLToPath(import.meta.url)), '../../src')
+
+const LAYERS: [layer: number, name: string, files: RegExp][] = [
+  [0, 'shared by all', /^(?:errors|env)\.ts$/],
+  [1, 'transport', /^transports\//],
+  [2, 'stream', /^(?:stream|connection|observers|backoff|digest)\.ts$|^crossTab\//],
+  [3, 'store', /^(?:store|shared)\.ts$/],
+  [4, 'composable', /^(?:useEventSource|useSseStore|plugin|context|resolve|request|headers|options|index)\.ts$/],
+]
+
+function layerOf(file: string): [number, string] {
+  const found = LAYERS.find(([, , files]) => files.test(file))
+  if (!found)
+    throw new Error(`src/${file} belongs to no layer: add it to LAYERS.`)
+  return [found[0], found[1]]
+}
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap(entry => entry.isDirectory()
+    ? sources(join(dir, entry.name))
+    : entry.name.endsWith('.ts') ? [relative(src, join(dir, entry.name)).replaceAll('\\', '/')] : [])
+}
+
+const IMPORT = /\bfrom '(\.[^']+)'|\bimport\('(\.[^']+)'\)/g
+
+describe('the layers of src/', () => {
+  it('no module imports from a layer above its own', () => {
+    const upward: string[] = []
+    for (const file of sources(src)) {
+      const [layer, name] = layerOf(file)
+      for (const match of readFileSync(join(src, file), 'utf8').matchAll(IMPORT)) {
+        const target = relative(src, resolve(src, dirname(file), match[1] ?? match[2]!)).replaceAll('\\', '/')
+        const [targetLayer, targetName] = layerOf(`${target}.ts`)
+        if (targetLayer > layer)
+          upward.push(`src/${file} (${name}) imports src/${target}.ts (${targetName})`)
+      }
+    }
+    expect(upward).toEqual([])
+  })
+
+  it('every file of src/ has a layer', () => {
+    expect(() => sources(src).forEach(layerOf)).not.toThrow()
+  })
+})
