@@ -17,7 +17,7 @@ const SIZE = 100
 const TIMEOUT_MS = 30_000
 /** The stated target: each transport within this factor of the transport alone. */
 const OVERHEAD_TARGET = 1.15
-const FETCH_SPEEDUP_TARGET = 5
+const FETCH_SPEEDUP_TARGET = 8
 
 interface Variant {
   id: string
