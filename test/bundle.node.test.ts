@@ -10,6 +10,9 @@ const POLYFILL_MARKERS = ['EventSourcePolyfill', 'lastEventIdQueryParameterName'
 /** The same for eventsource-parser, which only the fetch transport needs. */
 const PARSER_MARKERS = ['max-buffer-size-exceeded']
 
+/** Text of the development-only warnings, which a production build must drop along with the code around them. */
+const DEV_MARKERS = ['outside a component\'s setup()', 'has no effect with shared: false', 'Not sending the token or headers']
+
 const src = fileURLToPath(new URL('../src/index.ts', import.meta.url))
 
 interface Chunk {
@@ -31,14 +34,16 @@ afterAll(async () => {
 })
 
 /** A production build of an app whose entry is `code`; returns its JavaScript chunks. */
-async function buildApp(name: string, code: string): Promise<Chunk[]> {
+async function buildApp(name: string, code: string, mode = 'production'): Promise<Chunk[]> {
   const entry = join(dir, `${name}.ts`)
   await writeFile(entry, code)
   const result = await build({
     configFile: false,
     root: dir,
     logLevel: 'silent',
-    mode: 'production',
+    mode,
+    // Vite takes NODE_ENV from the environment before the mode; the test runner sets it to 'test'.
+    define: { 'process.env.NODE_ENV': JSON.stringify(mode) },
     resolve: { alias: { 'vue-event-source': src } },
     build: {
       outDir: join(dir, `dist-${name}`),
@@ -109,5 +114,17 @@ describe('production build of an app', () => {
     expect(contains(polyfill, PARSER_MARKERS)).toBe(false)
     const parser = expectLazy(chunks, PARSER_MARKERS)
     expect(contains(parser, POLYFILL_MARKERS)).toBe(false)
+  }, 60_000)
+
+  it('keeps the development warnings out of production, and in development', async () => {
+    const app = [
+      `import { useEventSource } from 'vue-event-source'`,
+      `Object.assign(globalThis, { start: () => useEventSource('/sse/counter', { token: () => 'abc', crossTab: true, shared: false }) })`,
+      '',
+    ].join('\n')
+    const production = (await buildApp('production', app)).map(chunk => chunk.code).join('\n')
+    for (const marker of DEV_MARKERS) expect(production, marker).not.toContain(marker)
+    const development = (await buildApp('development', app, 'development')).map(chunk => chunk.code).join('\n')
+    for (const marker of DEV_MARKERS) expect(development, marker).toContain(marker)
   }, 60_000)
 })
