@@ -1,5 +1,5 @@
 import type { ConnectionConfig, EventStream, MutableStreamState, PageSignal, StreamObserver, StreamState } from './stream'
-import type { Transport, TransportFactory } from './transports/types'
+import type { Transport, TransportCallbacks, TransportFactory } from './transports/types'
 import { backoffDelay, BROWSER_RECONNECT_DELAY, HEALTHY_AFTER, mayRetry, online, reconnectOptions } from './backoff'
 import { isRetryable, SseError } from './errors'
 import { Observers } from './observers'
@@ -129,7 +129,6 @@ export class Connection implements EventStream {
     if (generation !== this.generation)
       return
 
-    const current = () => generation === this.generation
     this.healthy = false
     this.armConnectTimer(config.connectTimeout)
     this.transport = factory({
@@ -141,7 +140,14 @@ export class Connection implements EventStream {
       lastEventId: state.lastEventId,
       lastEventIdParam: config.lastEventIdParam,
       events: this.events,
-    }, {
+    }, this.callbacks(generation, resumedOverFetch))
+  }
+
+  /** How the transport of attempt `generation` reports back; whatever an older attempt reports is dropped. */
+  private callbacks(generation: number, resumedOverFetch: boolean): TransportCallbacks {
+    const { config, state } = this
+    const current = () => generation === this.generation
+    return {
       open: () => {
         if (!current())
           return
@@ -214,7 +220,7 @@ export class Connection implements EventStream {
           this.fetchResumeFailed = true
         this.fail(error)
       },
-    })
+    }
   }
 
   private markHealthy(): void {

@@ -1,12 +1,12 @@
 import type { SseEventMap, SseMessage, UseEventSourceOptions, UseEventSourceReturn, UseEventSourceUrl } from './options'
 import type { Subscription } from './store'
-import type { SseStatus, StreamObserver } from './stream'
 import { tryOnScopeDispose } from '@vueuse/core'
-import { getCurrentInstance, onMounted, shallowRef, toValue, triggerRef, watch } from 'vue'
+import { getCurrentInstance, onMounted, toValue, watch } from 'vue'
 import { useSseContext } from './context'
 import { DEV, isClient } from './env'
 import { SseError } from './errors'
 import { mergeOptions, resolveRequest } from './resolve'
+import { createStreamRefs } from './streamRefs'
 
 type Handler = (message: SseMessage<never>) => void
 
@@ -42,114 +42,39 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
     : (eventsOrOptions as UseEventSourceOptions<Data> | undefined) ?? {}
   const context = useSseContext('useEventSource')
   const options = mergeOptions(context.options, call)
-  const { history = 0, immediate = true, autoConnect = true, initialLastEventId = '', serializer, json, onMessage, onOpen, onError } = options
+  const { immediate = true, autoConnect = true, initialLastEventId = '' } = options
   // Asking one call for crossTab means sharing its stream: crossTab does nothing for a stream of this caller's own.
   const shared = options.shared ?? call.crossTab === true
   if (DEV && call.crossTab === true && call.shared === false)
     console.warn('[vue-event-source] crossTab: true has no effect with shared: false; only shared streams are held by one tab for all.')
 
-  const status = shallowRef<SseStatus>('CLOSED')
-  const data = shallowRef<Data | null>(null)
-  const event = shallowRef<string | null>(null)
-  const lastEventId = shallowRef(initialLastEventId)
-  const error = shallowRef<SseError | null>(null)
-  const retryCount = shallowRef(0)
-  const messages = shallowRef<SseMessage<Data>[]>([])
-
-  const historySize = Math.max(0, Math.floor(history))
-  const types = new Set<string>(['message', ...(options.events ?? [])])
-  // Handlers get the data as read; the event map only types what `on()` promises its caller.
-  const handlers = new Map<string, Set<Handler>>()
-  const read: (raw: string, type: string) => Data = serializer
-    ? (raw, type) => serializer.read(raw, type)
-    : json ? raw => JSON.parse(raw) as Data : raw => raw as Data
+  const sink = createStreamRefs<Data>(options)
+  const { status, lastEventId } = sink.refs
 
   let subscription: Subscription | null = null
-  let seenError: SseError | null = null
   /** The caller wants a connection: set by `immediate` and `open()`, cleared by `close()`. */
   let wanted = false
   /** A new URL, method or body is a new stream: its resume point starts over. */
   let resumeFrom = initialLastEventId
   let streamKey: string | null = null
 
-  function report(failure: SseError): void {
-    error.value = failure
-    onError?.(failure)
-  }
-
-  const observer: StreamObserver = {
-    event(raw) {
-      // The stream's position moves with every event, whether or not this caller takes its type.
-      lastEventId.value = raw.lastEventId
-      const listeners = handlers.get(raw.type)
-      const wantedType = types.has(raw.type)
-      if (!wantedType && !listeners)
-        return
-      let value: Data
-      try {
-        value = read(raw.data, raw.type)
-      }
-      catch (cause) {
-        report(new SseError('parse', `Could not parse the data of a "${raw.type}" event${raw.lastEventId ? ` (id ${raw.lastEventId})` : ''}; the stream goes on.`, { cause }))
-        return
-      }
-      if (wantedType) {
-        event.value = raw.type
-        data.value = value
-      }
-      // A message object only for someone who reads it.
-      if (!listeners && !onMessage && !(wantedType && historySize > 0))
-        return
-      const message: SseMessage<Data> = { event: raw.type, data: value, id: raw.lastEventId }
-      if (wantedType) {
-        if (historySize > 0) {
-          const list = messages.value
-          list.push(message)
-          if (list.length > historySize)
-            list.splice(0, list.length - historySize)
-          triggerRef(messages)
-        }
-        onMessage?.(message)
-      }
-      listeners?.forEach(listener => listener(message as SseMessage<never>))
-    },
-    open() {
-      error.value = null
-      onOpen?.()
-    },
-    error: failure => onError?.(failure),
-    state(state) {
-      status.value = state.status
-      retryCount.value = state.retryCount
-      lastEventId.value = state.lastEventId
-      if (state.error !== seenError) {
-        seenError = state.error
-        error.value = seenError
-      }
-    },
-  }
-
   function attach(): void {
     if (!isClient)
       return
-    const resolved = resolveRequest(url, options, context, { lastEventId: resumeFrom, events: [...types, ...handlers.keys()], shared })
+    const resolved = resolveRequest(url, options, context, { lastEventId: resumeFrom, events: sink.types(), shared })
     if (resolved === null)
       return
     if (resolved instanceof SseError) {
       status.value = 'CLOSED'
-      report(resolved)
+      sink.report(resolved)
       return
     }
     if (streamKey !== null && resolved.key !== streamKey) {
-      // Another stream: nothing of the previous one may show as this one's.
       resumeFrom = resolved.request.config.lastEventId = ''
-      data.value = event.value = null
-      messages.value = []
-      lastEventId.value = ''
+      sink.reset()
     }
     streamKey = resolved.key
-    seenError = null
-    subscription = context.store.subscribe(resolved.request, observer)
+    subscription = context.store.subscribe(resolved.request, sink.observer())
   }
 
   function unsubscribe(): void {
@@ -199,17 +124,10 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
   tryOnScopeDispose(close)
 
   function on(type: string, handler: Handler): () => void {
-    let set = handlers.get(type)
-    if (!set)
-      handlers.set(type, set = new Set())
-    set.add(handler)
+    const off = sink.on(type, handler)
     subscription?.listen(type)
-    return () => {
-      set.delete(handler)
-      if (set.size === 0 && handlers.get(type) === set)
-        handlers.delete(type)
-    }
+    return off
   }
 
-  return { status, data, event, lastEventId, error, retryCount, messages, open, close, on: on as UseEventSourceReturn<Data, Events>['on'] }
+  return { ...sink.refs, open, close, on: on as UseEventSourceReturn<Data, Events>['on'] }
 }

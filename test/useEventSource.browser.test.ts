@@ -265,7 +265,7 @@ describe('useEventSource', () => {
     const last = result.data.value
     await sleep(200)
     expect(result.data.value).toBe(last)
-    await waitFor(async () => (await serverConnections(tag)).every(connection => !connection.open), { timeout: 2000 })
+    await waitFor(async () => (await serverConnections(tag)).every(connection => !connection.open), { timeout: 5000 })
     result.open()
     await waitFor(() => result.status.value === 'OPEN')
     // It resumes where it stopped.

@@ -14,7 +14,7 @@ const LAYERS: [layer: number, name: string, files: RegExp][] = [
   [1, 'transport', /^transports\//],
   [2, 'stream', /^(?:stream|connection|observers|backoff|digest)\.ts$|^crossTab\//],
   [3, 'store', /^(?:store|shared)\.ts$/],
-  [4, 'composable', /^(?:useEventSource|useSseStore|plugin|context|resolve|request|headers|options|index)\.ts$/],
+  [4, 'composable', /^(?:useEventSource|useSseStore|streamRefs|plugin|context|resolve|request|headers|options|index)\.ts$/],
 ]
 
 function layerOf(file: string): [number, string] {
