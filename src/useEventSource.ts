@@ -41,6 +41,7 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
     ? { ...maybeOptions as UseEventSourceOptions<Data>, events: [...eventsOrOptions as readonly string[], ...(maybeOptions?.events ?? [])] }
     : (eventsOrOptions as UseEventSourceOptions<Data> | undefined) ?? {}
   const context = useSseContext('useEventSource')
+  const caller = DEV ? getCurrentInstance() : null
   const options = mergeOptions(context.options, call)
   const { history = 0, immediate = true, autoConnect = true, initialLastEventId = '', serializer, json, onMessage, onOpen, onError } = options
   // Asking one call for crossTab means sharing its stream: crossTab does nothing for a stream of this caller's own.
@@ -132,7 +133,7 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
   function attach(): void {
     if (!isClient)
       return
-    const resolved = resolveRequest(url, options, context, { lastEventId: resumeFrom, events: [...types, ...handlers.keys()], shared })
+    const resolved = resolveRequest(url, options, context, { lastEventId: resumeFrom, events: [...types, ...handlers.keys()], shared, caller })
     if (resolved === null)
       return
     if (resolved instanceof SseError) {
