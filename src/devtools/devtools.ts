@@ -17,6 +17,8 @@ const REFRESH_EVERY = 100
 type LogType = 'default' | 'warning' | 'error'
 
 interface Watched extends StreamView {
+  /** The node's label, which every timeline entry of the stream carries. */
+  label: string
   recent: RecentEvent[]
   seen: number
   status: SseStatus
@@ -56,9 +58,9 @@ function watchStreams(api: DevtoolsApi, app: App, store: SseStoreInternal): void
       event: {
         time: api.now(),
         title,
-        subtitle: streamLabel(view.inspected),
+        subtitle: view.label,
         logType,
-        data: { stream: streamLabel(view.inspected), ...data },
+        data: { stream: view.label, ...data },
       },
     })
   }
@@ -67,6 +69,7 @@ function watchStreams(api: DevtoolsApi, app: App, store: SseStoreInternal): void
     const { stream } = inspected
     const view: Watched = {
       inspected,
+      label: streamLabel(inspected),
       recent: [],
       seen: 0,
       status: stream.state.status,
