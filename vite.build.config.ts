@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 
 // The peer and the dependencies: the app's bundler resolves them, once for the whole app.
-const external = ['vue', '@vueuse/core', 'eventsource-parser', 'event-source-polyfill']
+const external = ['vue', '@vueuse/core', 'eventsource-parser', 'event-source-polyfill', '@vue/devtools-api']
 
 export default defineConfig({
   build: {

@@ -1,6 +1,8 @@
 import type { App } from 'vue'
 import type { SseOptions } from './options'
 import { sseContextKey } from './context'
+import { isClient } from './env'
+import { reportLater } from './errors'
 import { invalidOriginMessage } from './request'
 import { createSseStore } from './store'
 
@@ -37,6 +39,12 @@ export function createSse(options: SseOptions = {}): SsePlugin {
       app.provide(sseContextKey, { options, store })
       // Unmounting the app closes every connection it opened.
       app.onUnmount(() => store.dispose())
+      // Vue Devtools, in development only: a production build drops this branch, and the import with it, so neither
+      // the integration nor @vue/devtools-api reaches its output. The test is spelled out here rather than read from
+      // `DEV`: bundlers fold an imported constant only when they minify, after the chunks are made, which would leave
+      // the devtools chunk in the output, loaded by nothing.
+      if (process.env.NODE_ENV !== 'production' && isClient)
+        import('./devtools/devtools').then(({ setupDevtools }) => setupDevtools(app, store), reportLater)
     },
   }
 }

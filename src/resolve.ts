@@ -1,4 +1,5 @@
 import type { SseContext } from './context'
+import type { StreamCaller } from './devtools/registry'
 import type { SseOptions, UseEventSourceOptions, UseEventSourceUrl } from './options'
 import type { StreamRequest } from './store'
 import { toValue } from 'vue'
@@ -66,7 +67,7 @@ export function resolveRequest(
   url: UseEventSourceUrl,
   options: RequestOptions,
   context: SseContext,
-  { lastEventId, events, shared }: { lastEventId: string, events: Iterable<string>, shared: boolean },
+  { lastEventId, events, shared, caller }: { lastEventId: string, events: Iterable<string>, shared: boolean, caller?: StreamCaller },
 ): ResolvedRequest | SseError | null {
   try {
     const target = toValue(url)
@@ -86,6 +87,7 @@ export function resolveRequest(
         shared,
         crossTab: shared && options.crossTab === true,
         linger: options.linger ?? 0,
+        caller,
         config: {
           url: resolved,
           method,

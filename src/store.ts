@@ -1,9 +1,11 @@
+import type { StoreInspector, StreamCaller } from './devtools/registry'
 import type { ConnectionConfig, EventStream, SseRole, SseStatus, StreamObserver } from './stream'
 import type { TransportName } from './transports/types'
 import { useEventListener } from '@vueuse/core'
 import { effectScope, markRaw, shallowReactive } from 'vue'
 import { Connection } from './connection'
-import { isClient } from './env'
+import { StreamRegistry } from './devtools/registry'
+import { DEV, isClient } from './env'
 import { SseError } from './errors'
 
 /** What the store shows of one shared stream: its key, its subscribers and the stream's own state. */
@@ -48,6 +50,8 @@ export interface StreamRequest {
   crossTab: boolean
   /** Shared: ms the connection stays after its last subscriber leaves. */
   linger: number
+  /** Development: who asks, for the devtools' list of a stream's subscribers. */
+  caller?: StreamCaller
 }
 
 /** A caller's hold on a stream. Its observer hears the stream's state at once, and then every change. */
@@ -62,6 +66,11 @@ export interface SseStoreInternal extends SseStore {
   subscribe: (request: StreamRequest, observer: StreamObserver) => Subscription
   /** App unmount: closes everything for good. */
   dispose: () => void
+  /**
+   * Development only (a no-op in production): `inspector` hears of the app's connections, those there are now
+   * first, and of their subscribers. Returns the function that stops it.
+   */
+  inspect: (inspector: StoreInspector) => () => void
 }
 
 interface Entry {
@@ -77,6 +86,8 @@ export function createSseStore(): SseStoreInternal {
   const connections = shallowReactive<SseConnectionInfo[]>([])
   const scope = effectScope(true)
   let listening = false
+  // What the devtools show: kept from the first connection on, in development only.
+  const registry = DEV ? new StreamRegistry() : null
 
   function each(action: (stream: EventStream) => void, lingering = true): void {
     for (const entry of entries.values()) {
@@ -104,6 +115,7 @@ export function createSseStore(): SseStoreInternal {
     entries.delete(key)
     entry.unsubscribe()
     entry.stream.close()
+    registry?.remove(entry.stream)
     const index = connections.indexOf(entry.info)
     if (index !== -1)
       connections.splice(index, 1)
@@ -138,14 +150,18 @@ export function createSseStore(): SseStoreInternal {
     let done = false
     let unsubscribe = () => {}
 
-    /** Observes `joined`, opening it when this caller created it or it is closed. */
-    const join = (joined: EventStream, created: boolean) => {
+    /** Observes `joined`, opening it when this caller created it or it is closed; `key` is a shared stream's. */
+    const join = (joined: EventStream, created: boolean, key: string | null) => {
       stream = joined
       types.forEach(type => joined.listen(type))
       const unsubscribeObserver = joined.observe(observer)
+      if (created)
+        registry?.add(joined, key, config.method)
+      registry?.join(joined, request.caller ?? null)
       const before = unsubscribe
       unsubscribe = () => {
         unsubscribeObserver()
+        registry?.leave(joined, request.caller ?? null)
         before()
       }
       observer.state?.(joined.state)
@@ -160,8 +176,9 @@ export function createSseStore(): SseStoreInternal {
       unsubscribe = () => {
         own.delete(connection)
         connection.close()
+        registry?.remove(connection)
       }
-      join(connection, true)
+      join(connection, true, null)
     }
     else {
       observer.state?.({ status: 'CONNECTING', error: null, retryCount: 0, lastEventId: config.lastEventId, transport: null, role: 'local' })
@@ -178,7 +195,7 @@ export function createSseStore(): SseStoreInternal {
             if (entry.info.subscribers === 0 && entries.get(key) === entry)
               entry.lingerTimer = setTimeout(remove, request.linger, key, entry)
           }
-          join(entry.stream, created)
+          join(entry.stream, created, key)
         })
         .catch((cause: unknown) => {
           if (done)
@@ -214,8 +231,13 @@ export function createSseStore(): SseStoreInternal {
         clearTimeout(entry.lingerTimer)
         remove(key, entry)
       }
-      own.forEach(stream => stream.close())
+      own.forEach((stream) => {
+        stream.close()
+        registry?.remove(stream)
+      })
       own.clear()
+      registry?.dispose()
     },
+    inspect: inspector => registry?.inspect(inspector) ?? (() => {}),
   }
 }

@@ -41,6 +41,7 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
     ? { ...maybeOptions as UseEventSourceOptions<Data>, events: [...eventsOrOptions as readonly string[], ...(maybeOptions?.events ?? [])] }
     : (eventsOrOptions as UseEventSourceOptions<Data> | undefined) ?? {}
   const context = useSseContext('useEventSource')
+  const caller = DEV ? getCurrentInstance() : null
   const options = mergeOptions(context.options, call)
   const { immediate = true, autoConnect = true, initialLastEventId = '' } = options
   // Asking one call for crossTab means sharing its stream: crossTab does nothing for a stream of this caller's own.
@@ -61,7 +62,7 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
   function attach(): void {
     if (!isClient)
       return
-    const resolved = resolveRequest(url, options, context, { lastEventId: resumeFrom, events: sink.types(), shared })
+    const resolved = resolveRequest(url, options, context, { lastEventId: resumeFrom, events: sink.types(), shared, caller })
     if (resolved === null)
       return
     if (resolved instanceof SseError) {

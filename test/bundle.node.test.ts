@@ -1,5 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
@@ -12,8 +11,11 @@ const PARSER_MARKERS = ['max-buffer-size-exceeded']
 
 /** Text of the development-only warnings, which a production build must drop along with the code around them. */
 const DEV_MARKERS = ['outside a component\'s setup()', 'has no effect with shared: false', 'Not sending the token or headers']
+/** Strings of the Vue Devtools integration and of @vue/devtools-api (with the kit it brings) that survive minification. */
+const DEVTOOLS_MARKERS = ['Server-Sent Events', 'vue-event-source:streams', 'devtools-plugin:setup', '__VUE_DEVTOOLS_KIT']
 
-const src = fileURLToPath(new URL('../src/index.ts', import.meta.url))
+const root = fileURLToPath(new URL('..', import.meta.url))
+const src = join(root, 'src/index.ts')
 
 interface Chunk {
   fileName: string
@@ -21,12 +23,17 @@ interface Chunk {
   isEntry: boolean
   imports: string[]
   dynamicImports: string[]
+  /** The modules whose code the chunk holds. */
+  modules: string[]
 }
 
 let dir: string
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'vue-event-source-bundle-'))
+  // Inside the repository, so that an app's own `import 'vue'` resolves as in a user's project.
+  const cache = join(root, 'node_modules/.cache')
+  await mkdir(cache, { recursive: true })
+  dir = await mkdtemp(join(cache, 'vue-event-source-bundle-'))
 })
 
 afterAll(async () => {
@@ -34,7 +41,7 @@ afterAll(async () => {
 })
 
 /** A production build of an app whose entry is `code`; returns its JavaScript chunks. */
-async function buildApp(name: string, code: string, mode = 'production'): Promise<Chunk[]> {
+async function buildApp(name: string, code: string, { mode = 'production', library = src }: { mode?: 'production' | 'development', library?: string } = {}): Promise<Chunk[]> {
   const entry = join(dir, `${name}.ts`)
   await writeFile(entry, code)
   const result = await build({
@@ -42,9 +49,9 @@ async function buildApp(name: string, code: string, mode = 'production'): Promis
     root: dir,
     logLevel: 'silent',
     mode,
-    // Vite takes NODE_ENV from the environment before the mode; the test runner sets it to 'test'.
+    // As the app's own shell would have it: Vite takes NODE_ENV from the environment, which the test runner sets to 'test'.
     define: { 'process.env.NODE_ENV': JSON.stringify(mode) },
-    resolve: { alias: { 'vue-event-source': src } },
+    resolve: { alias: { 'vue-event-source': library } },
     build: {
       outDir: join(dir, `dist-${name}`),
       emptyOutDir: true,
@@ -54,7 +61,14 @@ async function buildApp(name: string, code: string, mode = 'production'): Promis
   const outputs = Array.isArray(result) ? result : [result]
   return outputs.flatMap(output => 'output' in output ? output.output : [])
     .filter(item => item.type === 'chunk')
-    .map(({ fileName, code, isEntry, imports, dynamicImports }) => ({ fileName, code, isEntry, imports, dynamicImports }))
+    .map(({ fileName, code, isEntry, imports, dynamicImports, modules }) => ({
+      fileName,
+      code,
+      isEntry,
+      imports,
+      dynamicImports,
+      modules: Object.entries(modules).filter(([, module]) => module.renderedLength > 0).map(([id]) => id),
+    }))
 }
 
 /** The entry and every chunk it imports statically: what loads before the app's code runs. */
@@ -124,7 +138,63 @@ describe('production build of an app', () => {
     ].join('\n')
     const production = (await buildApp('production', app)).map(chunk => chunk.code).join('\n')
     for (const marker of DEV_MARKERS) expect(production, marker).not.toContain(marker)
-    const development = (await buildApp('development', app, 'development')).map(chunk => chunk.code).join('\n')
+    const development = (await buildApp('development', app, { mode: 'development' })).map(chunk => chunk.code).join('\n')
     for (const marker of DEV_MARKERS) expect(development, marker).toContain(marker)
   }, 60_000)
+})
+
+describe('vue devtools', () => {
+  /** An app that installs the plugin and shares a stream: everything the integration hooks into. */
+  const app = [
+    `import { createApp, h } from 'vue'`,
+    `import { createSse, useEventSource } from 'vue-event-source'`,
+    `createApp({`,
+    `  setup() {`,
+    `    const { data } = useEventSource('/sse/counter', { shared: true })`,
+    `    return () => h('p', data.value)`,
+    `  },`,
+    `}).use(createSse()).mount('#app')`,
+    '',
+  ].join('\n')
+
+  /** The integration, or @vue/devtools-api and the packages it brings. */
+  const isDevtools = (id: string) => id.endsWith('/src/devtools/devtools.ts') || id.includes('/node_modules/@vue/devtools-')
+
+  function expectNoDevtools(chunks: Chunk[]): void {
+    for (const chunk of chunks) {
+      // The store's list of who subscribes is dropped too (its module is listed, emptied only when minified).
+      for (const marker of [...DEVTOOLS_MARKERS, 'callers']) expect(chunk.code, `${chunk.fileName} has ${marker}`).not.toContain(marker)
+      expect(chunk.modules.filter(isDevtools), chunk.fileName).toEqual([])
+    }
+  }
+
+  it('a development build loads the integration and @vue/devtools-api with import(), apart from the app', async () => {
+    const chunks = await buildApp('devtools-development', app, { mode: 'development' })
+    const chunk = expectLazy(chunks, DEVTOOLS_MARKERS)
+    expect(chunk.modules.some(id => id.includes('/node_modules/@vue/devtools-'))).toBe(true)
+    expect(chunk.modules.some(id => id.endsWith('/src/devtools/devtools.ts'))).toBe(true)
+  }, 60_000)
+
+  it('a production build of an app with the plugin holds none of it, nor the store\'s bookkeeping for it', async () => {
+    const chunks = await buildApp('devtools-production', app)
+    const entry = chunks.find(chunk => chunk.isEntry)!
+    // The plugin and the store really are in the build.
+    expect(entry.modules.some(id => id.endsWith('src/store.ts'))).toBe(true)
+    expect(entry.modules.some(id => id.endsWith('src/plugin.ts'))).toBe(true)
+    expectNoDevtools(chunks)
+  }, 60_000)
+
+  it('a production build from dist, as the package ships, holds none of it either', async () => {
+    const dist = join(dir, 'library')
+    await build({
+      configFile: join(root, 'vite.build.config.ts'),
+      logLevel: 'silent',
+      build: { outDir: dist, emptyOutDir: true, sourcemap: false },
+    })
+    const library = join(dist, 'index.js')
+    // The package leaves @vue/devtools-api to the app, as a dependency: dist has an import of it, not its code.
+    const development = await buildApp('devtools-dist-development', app, { mode: 'development', library })
+    expect(expectLazy(development, DEVTOOLS_MARKERS).modules.some(id => id.includes('/node_modules/@vue/devtools-'))).toBe(true)
+    expectNoDevtools(await buildApp('devtools-dist-production', app, { library }))
+  }, 120_000)
 })

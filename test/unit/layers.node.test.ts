@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 
 /**
- * The src/ tree reads one way: composable → store → stream → transport. Events flow back as callbacks, so no module
+ * The src/ tree reads one way: composable (and the app's plugin, devtools) → store → stream → transport. Events flow back as callbacks, so no module
  * imports one of a layer above its own (type imports included). Errors and the build flags are used by every layer.
  */
 const src = resolve(dirname(fileURLToPath(import.meta.url)), '../../src')
@@ -13,8 +13,8 @@ const LAYERS: [layer: number, name: string, files: RegExp][] = [
   [0, 'shared by all', /^(?:errors|env)\.ts$/],
   [1, 'transport', /^transports\//],
   [2, 'stream', /^(?:stream|connection|observers|backoff|digest)\.ts$|^crossTab\//],
-  [3, 'store', /^(?:store|shared)\.ts$/],
-  [4, 'composable', /^(?:useEventSource|useSseStore|streamRefs|plugin|context|resolve|request|headers|options|index)\.ts$/],
+  [3, 'store', /^(?:store|shared|devtools\/registry)\.ts$/],
+  [4, 'composable and app', /^(?:useEventSource|useSseStore|streamRefs|plugin|context|resolve|request|headers|options|index)\.ts$|^devtools\//],
 ]
 
 function layerOf(file: string): [number, string] {
