@@ -1,7 +1,7 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { execFile } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -103,6 +103,12 @@ describe('the npm package in a Vite app', () => {
     const extra = packed.filter(path => !path.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(path))
     expect(extra).toEqual([])
     expect(packed).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'package.json', 'README.md', 'LICENSE']))
+    expect(packed).toEqual(expect.arrayContaining(['dist/nuxt/module.js', 'dist/nuxt/module.d.ts', 'dist/nuxt/runtime/plugin.js', 'dist/nuxt/runtime/plugin.d.ts']))
+  })
+
+  it('installs without Nuxt: @nuxt/kit, for vue-event-source/nuxt only, is an optional peer', () => {
+    expect(existsSync(join(scratch, 'node_modules/vue-event-source/dist/nuxt/module.js'))).toBe(true)
+    expect(existsSync(join(scratch, 'node_modules/@nuxt/kit'))).toBe(false)
   })
 
   it('builds an app that uses the native EventSource without event-source-polyfill in what the page loads', async () => {
