@@ -1,17 +1,27 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 
-// The peer and the dependencies: the app's bundler resolves them, once for the whole app.
-const external = ['vue', '@vueuse/core', 'eventsource-parser', 'event-source-polyfill', '@vue/devtools-api']
+// The peer and the dependencies: the app's bundler resolves them, once for the whole app. The Nuxt module's files
+// import the library itself by name, so that its plugin and the auto-imports share the app's one copy, and leave
+// Nuxt and its kit to the Nuxt app.
+const external = ['vue', '@vueuse/core', 'eventsource-parser', 'event-source-polyfill', '@vue/devtools-api', 'vue-event-source', 'nuxt', '@nuxt/kit']
+
+const entry = (path: string): string => fileURLToPath(new URL(path, import.meta.url))
 
 export default defineConfig({
   build: {
     outDir: 'dist',
     target: 'es2022',
     lib: {
-      entry: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
+      entry: {
+        'index': entry('./src/index.ts'),
+        // `vue-event-source/nuxt`, and its runtime plugin as a file of its own, as Nuxt modules ship their runtime:
+        // the app's Nuxt bundles it with the app.
+        'nuxt/module': entry('./src/nuxt/module.ts'),
+        'nuxt/runtime/plugin': entry('./src/nuxt/runtime/plugin.ts'),
+      },
       formats: ['es'],
-      fileName: 'index',
+      fileName: (_format, name) => `${name}.js`,
     },
     rolldownOptions: {
       external: id => external.some(name => id === name || id.startsWith(`${name}/`)),

@@ -94,6 +94,20 @@ describe('the built package', () => {
     expect(await readFile(join(dist, 'fetch.js'), 'utf8')).toMatch(/from "eventsource-parser"/)
   })
 
+  it('ships the Nuxt module for Node, and its runtime plugin as a file of its own for Nuxt to bundle', async () => {
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', `
+const { default: module } = await import(process.env.ENTRY)
+console.log(JSON.stringify(await module.getMeta()))
+`], { cwd: dist, env: { ...process.env, ENTRY: pathToFileURL(join(dist, 'nuxt/module.js')).href } })
+    expect(JSON.parse(stdout)).toMatchObject({ name: 'vue-event-source', configKey: 'sse' })
+
+    const plugin = await readFile(join(dist, 'nuxt/runtime/plugin.js'), 'utf8')
+    // The app's own Nuxt, and the library by name: the same copy as the auto-imports, not one of its chunks by path.
+    expect(Array.from(plugin.matchAll(STATIC_IMPORT), match => match[1])).toEqual(['nuxt/app', 'vue-event-source'])
+    // Nuxt reads a plugin's order from a literal `defineNuxtPlugin({ … })` call, before bundling it.
+    expect(plugin).toMatch(/defineNuxtPlugin\(\{[^}]*enforce: "post"/)
+  })
+
   it('leaves process.env.NODE_ENV and the pure annotations to the app\'s bundler', async () => {
     const count = (code: string) => code.split('#__PURE__').length - 1
     const read = async (dir: string, ext: string) => {

@@ -1,16 +1,17 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { execFile } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
-import { extname, join, normalize } from 'node:path'
+import { basename, extname, join, normalize } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { chromium } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchOptions } from '../browser'
+import { cleanEnv, packPackage } from './pack'
 
 const run = promisify(execFile)
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -19,13 +20,6 @@ const versionIn = (name: string): string => JSON.parse(readFileSync(join(root, '
 /** A string of event-source-polyfill's own that survives minification. */
 const POLYFILL_CODE = 'No activity within '
 const ASSET = /(?:src|href)="\/(assets\/[^"]+\.js)"/g
-
-/** Without the test runner's variables: `NODE_ENV=test` would make npm and Vite behave unlike a user's shell. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) =>
-    name !== 'NODE_ENV' && name !== 'TEST' && !name.startsWith('VITEST') && !name.startsWith('npm_'),
-  ))
-}
 
 /** A user's app: it imports the package by name and uses the browser's EventSource only. */
 const app = {
@@ -83,16 +77,14 @@ let packed: string[] = []
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'vue-event-source-pack-'))
   const env = cleanEnv()
-  await run('npm', ['run', 'build'], { cwd: root, env })
-  const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], { cwd: root, env })
-  const [pack] = JSON.parse(stdout) as [{ filename: string, files: { path: string }[] }]
-  packed = pack.files.map(file => file.path)
+  const pack = await packPackage(scratch)
+  packed = pack.files
 
   await writeFile(join(scratch, 'package.json'), JSON.stringify({
     name: 'scratch-app',
     private: true,
     type: 'module',
-    dependencies: { 'vue': versionIn('vue'), 'vue-event-source': `file:./${pack.filename}` },
+    dependencies: { 'vue': versionIn('vue'), 'vue-event-source': `file:./${basename(pack.tarball)}` },
     devDependencies: { vite: versionIn('vite') },
   }, null, 2))
   for (const [name, content] of Object.entries(app))
@@ -111,6 +103,12 @@ describe('the npm package in a Vite app', () => {
     const extra = packed.filter(path => !path.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(path))
     expect(extra).toEqual([])
     expect(packed).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'package.json', 'README.md', 'LICENSE']))
+    expect(packed).toEqual(expect.arrayContaining(['dist/nuxt/module.js', 'dist/nuxt/module.d.ts', 'dist/nuxt/runtime/plugin.js', 'dist/nuxt/runtime/plugin.d.ts']))
+  })
+
+  it('installs without Nuxt: @nuxt/kit, for vue-event-source/nuxt only, is an optional peer', () => {
+    expect(existsSync(join(scratch, 'node_modules/vue-event-source/dist/nuxt/module.js'))).toBe(true)
+    expect(existsSync(join(scratch, 'node_modules/@nuxt/kit'))).toBe(false)
   })
 
   it('builds an app that uses the native EventSource without event-source-polyfill in what the page loads', async () => {

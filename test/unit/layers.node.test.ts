@@ -15,6 +15,8 @@ const LAYERS: [layer: number, name: string, files: RegExp][] = [
   [2, 'stream', /^(?:stream|connection|observers|backoff|digest)\.ts$|^crossTab\//],
   [3, 'store', /^(?:store|shared|devtools\/registry)\.ts$/],
   [4, 'composable and app', /^(?:useEventSource|useSseStore|streamRefs|plugin|context|resolve|request|headers|options|index)\.ts$|^devtools\//],
+  // vue-event-source/nuxt: it uses the library through its public entry, by name, as an app does.
+  [5, 'Nuxt module', /^nuxt\//],
 ]
 
 function layerOf(file: string): [number, string] {
