@@ -18,10 +18,10 @@ const NO_HEARTBEAT = 18_000_000
 const RESUME_ID = '\0'
 
 const LF = 10
+const CR = 13
 const COLON = 58
 const SPACE = 32
 const DIGITS = /^\d+$/
-const CR_BREAKS = /\r\n?/g
 
 /** What the polyfill calls on its `Transport` once headers have arrived; it parses text only after this. */
 type OnStart = (status: number, statusText: string, contentType: string, headers: Headers) => void
@@ -33,18 +33,59 @@ interface PolyfillEvent {
   lastEventId?: string
 }
 
-// The helpers below read text that starts at a line start and ends with LF, its only line terminator.
+/**
+ * What the helpers below search for, by a text's line-ending style. `lastIndexOf` scans back until it meets its
+ * pattern (all the way to the start when the text has none), `indexOf` scans forward much faster: each search looks
+ * back for the first pattern, which the text surely has near its end, and forward for the others, past that one.
+ */
+interface Terminators {
+  breaks: string[]
+  blanks: string[]
+  ids: string[]
+}
+
+/** LF only, as in almost every stream. */
+const LF_ONLY: Terminators = { breaks: ['\n'], blanks: ['\n\n'], ids: ['\nid'] }
+/** Both, CRLF most likely. */
+const CR_LF: Terminators = { breaks: ['\n', '\r'], blanks: ['\n\r', '\n\n', '\r\r'], ids: ['\nid', '\rid'] }
+const CR_ONLY: Terminators = { breaks: ['\r'], blanks: ['\r\r'], ids: ['\rid'] }
+
+function terminators(chunk: string): Terminators {
+  return !chunk.includes('\r') ? LF_ONLY : chunk.includes('\n') ? CR_LF : CR_ONLY
+}
+
+// The helpers below read text that starts at a line start and ends with a line terminator.
+
+/** Where one of `patterns` last starts at or before `from`, or -1. */
+function lastOf(text: string, patterns: string[], from: number): number {
+  let at = text.lastIndexOf(patterns[0]!, from)
+  for (const pattern of patterns.slice(1)) {
+    for (let next = text.indexOf(pattern, at + 1); next !== -1 && next <= from; next = text.indexOf(pattern, next + 1))
+      at = next
+  }
+  return at
+}
+
+/** Where the first line terminator at or after `from` is. */
+function lineEnd(text: string, from: number, { breaks }: Terminators): number {
+  return Math.min(...breaks.map(pattern => text.indexOf(pattern, from)).filter(at => at !== -1))
+}
+
+/** Where the line holding `at` starts. */
+function lineStart(text: string, at: number, { breaks }: Terminators): number {
+  return lastOf(text, breaks, at) + 1
+}
 
 /** Whether the line starting at `start` has the field name `id` exactly (`id:…` or a bare `id`). */
 function isIdLine(text: string, start: number): boolean {
   const next = text.charCodeAt(start + 2)
-  return text.startsWith('id', start) && (next === COLON || next === LF)
+  return text.startsWith('id', start) && (next === COLON || next === LF || next === CR)
 }
 
 /** Where the last `id` line that starts before `before` starts, or -1. */
-function lastIdLine(text: string, before: number): number {
+function lastIdLine(text: string, before: number, style: Terminators): number {
   for (let at = before - 2; at >= 0; at--) {
-    at = text.lastIndexOf('\nid', at)
+    at = lastOf(text, style.ids, at)
     if (at === -1)
       break
     if (isIdLine(text, at + 1))
@@ -54,26 +95,27 @@ function lastIdLine(text: string, before: number): number {
 }
 
 /** The value of the `id` line starting at `start`. */
-function idValue(text: string, start: number): string {
+function idValue(text: string, start: number, style: Terminators): string {
   if (text.charCodeAt(start + 2) !== COLON)
     return ''
   const from = text.charCodeAt(start + 3) === SPACE ? start + 4 : start + 3
-  return text.slice(from, text.indexOf('\n', from))
+  return text.slice(from, lineEnd(text, from, style))
 }
 
 /** Where the next `retry:` line at or after `from` starts, or -1. */
 function nextRetryLine(text: string, from: number): number {
   for (let at = text.indexOf('retry:', from); at !== -1; at = text.indexOf('retry:', at + 1)) {
-    if (at === 0 || text.charCodeAt(at - 1) === LF)
+    const before = text.charCodeAt(at - 1)
+    if (at === 0 || before === LF || before === CR)
       return at
   }
   return -1
 }
 
 /** `text` with every `id:` line that holds a U+0000 turned into a comment line of the same length. */
-function withoutNulIds(text: string): string {
-  for (let nul = text.indexOf('\0'); nul !== -1; nul = text.indexOf('\0', text.indexOf('\n', nul))) {
-    const start = text.lastIndexOf('\n', nul) + 1
+function withoutNulIds(text: string, style: Terminators): string {
+  for (let nul = text.indexOf('\0'); nul !== -1; nul = text.indexOf('\0', lineEnd(text, nul, style))) {
+    const start = lineStart(text, nul, style)
     if (text.startsWith('id:', start))
       text = `${text.slice(0, start)}:${text.slice(start + 1)}`
   }
@@ -85,9 +127,9 @@ function withoutNulIds(text: string): string {
  * Content-Type checked first), and the polyfill's parser is the only one to read them line by line. It never
  * reconnects by itself: the connection does, with fresh headers and the resume point as the `Last-Event-ID` header.
  *
- * The polyfill gets whole lines, LF-ended: CR and CRLF (rare) become LF with one native replace, and the last,
- * incomplete line of a chunk waits for its end. Where the polyfill's rules differ from the WHATWG ones, the difference is
- * either out of its reach here or found by a native `indexOf`/`lastIndexOf` for what only the rare case contains:
+ * The polyfill gets whole lines, as they came (the last, incomplete line of a chunk waits for its end). Where its
+ * rules differ from the WHATWG ones, the difference is either out of its reach here or found by a native
+ * `indexOf`/`lastIndexOf` for what only the rare case contains:
  *
  * - It keeps an id that contains U+0000, which the spec ignores. A chunk without U+0000 goes straight through; in one
  *   with it, each `id:` line holding one becomes a comment (same length, so nothing else moves).
@@ -116,7 +158,7 @@ export const polyfillTransport: TransportFactory = (request, callbacks) => {
   let partialLength = 0
   /** Characters since the last blank line: a bound on the event the polyfill is building. */
   let sinceBlank = 0
-  /** The last chunk ended with CR: an LF that starts the next one completes that CRLF. */
+  /** The text so far ended with CR: an LF that starts the next text completes that CRLF and is no blank line. */
   let afterCR = false
 
   const close = () => {
@@ -137,13 +179,13 @@ export const polyfillTransport: TransportFactory = (request, callbacks) => {
   }
 
   /** Hands whole lines to the polyfill and reports what it would not. */
-  const feed = (text: string) => {
+  const feed = (text: string, style: Terminators) => {
     if (text.includes('\0'))
-      text = withoutNulIds(text)
+      text = withoutNulIds(text, style)
     // What precedes a `retry:` line is dispatched before the value is reported, as the spec's parser would.
     let start = 0
     for (let at = nextRetryLine(text, 0); at !== -1; at = nextRetryLine(text, at + 1)) {
-      const end = text.indexOf('\n', at)
+      const end = lineEnd(text, at, style)
       const value = text.slice(text.charCodeAt(at + 6) === SPACE ? at + 7 : at + 6, end)
       if (!DIGITS.test(value))
         continue
@@ -157,33 +199,31 @@ export const polyfillTransport: TransportFactory = (request, callbacks) => {
     if (signal.aborted)
       return
 
-    // A blank line is an LF right after another one, or one that starts the text.
-    const pair = text.lastIndexOf('\n\n')
-    const blank = pair !== -1 ? pair + 1 : text.charCodeAt(0) === LF ? 0 : -1
-    const lastId = lastIdLine(text, text.length)
+    // A blank line is a terminator right after another one (CRLF counting as one), or one that starts the text.
+    const pair = lastOf(text, style.blanks, text.length)
+    const first = text.charCodeAt(0)
+    const blank = pair !== -1 ? pair + 1 : first === CR || (first === LF && !afterCR) ? 0 : -1
+    afterCR = text.charCodeAt(text.length - 1) === CR
+    const lastId = lastIdLine(text, text.length, style)
     if (blank === -1) {
       sinceBlank += text.length
     }
     else {
       sinceBlank = text.length - blank - 1
-      const before = lastId < blank ? lastId : lastIdLine(text, blank)
-      const id = before === -1 ? idBuffer : idValue(text, before)
+      const before = lastId < blank ? lastId : lastIdLine(text, blank, style)
+      const id = before === -1 ? idBuffer : idValue(text, before, style)
       if (id !== committed) {
         committed = id
         callbacks.id(id)
       }
     }
     if (lastId !== -1)
-      idBuffer = idValue(text, lastId)
+      idBuffer = idValue(text, lastId, style)
   }
 
   const push = (chunk: string) => {
-    if (afterCR && chunk.charCodeAt(0) === LF)
-      chunk = chunk.slice(1)
-    afterCR = chunk.endsWith('\r')
-    if (chunk.includes('\r'))
-      chunk = chunk.replace(CR_BREAKS, '\n')
-    const end = chunk.lastIndexOf('\n') + 1
+    const style = terminators(chunk)
+    const end = lineStart(chunk, chunk.length - 1, style)
     if (end === 0) {
       partial.push(chunk)
       partialLength += chunk.length
@@ -195,7 +235,7 @@ export const polyfillTransport: TransportFactory = (request, callbacks) => {
       partialLength = chunk.length - end
       if (partialLength > 0)
         partial.push(chunk.slice(end))
-      feed(text)
+      feed(text, style)
       if (signal.aborted)
         return
     }

@@ -188,10 +188,10 @@ const LINES = [
 ]
 const ENDINGS = ['\n', '\n', '\n', '\r\n', '\r']
 
-function randomStream(next: () => number, lines: number): string {
+function randomStream(next: () => number, lines: number, endings = ENDINGS): string {
   let text = ''
   for (let index = 0; index < lines; index++)
-    text += LINES[Math.floor(next() * LINES.length)]! + ENDINGS[Math.floor(next() * ENDINGS.length)]!
+    text += LINES[Math.floor(next() * LINES.length)]! + endings[Math.floor(next() * endings.length)]!
   return text
 }
 
@@ -215,6 +215,14 @@ describe('polyfill transport against a WHATWG parser, chunk by chunk', () => {
       const text = randomStream(next, 10 + Math.floor(next() * 60))
       const data = encoder.encode(text)
       await compare(cut(data, 1 + Math.floor(next() * 20), next), round % 3 === 0 ? 'r' : '', ['t'])
+    }
+  })
+
+  it.each(['\n', '\r\n', '\r'])('random streams with %j alone, in a few large chunks', async (ending) => {
+    const next = random(ending.length * 104_729 + ending.charCodeAt(0))
+    for (let round = 0; round < 20; round++) {
+      const data = encoder.encode(randomStream(next, 40 + Math.floor(next() * 80), [ending]))
+      await compare(cut(data, 1 + Math.floor(next() * 3), next), round % 2 === 0 ? 'r' : '', ['t'])
     }
   })
 })
