@@ -11,6 +11,16 @@ import { resumeRequest } from './url'
  */
 const NO_HEARTBEAT = 18_000_000
 
+/**
+ * Stands for the resume point in the polyfill's id buffer. No id from the server reaches the polyfill with a U+0000
+ * in it, so this one cannot be mistaken for a real id.
+ */
+const RESUME_ID = '\0'
+
+const LF = 10
+const CR = 13
+const COLON = 58
+const SPACE = 32
 const DIGITS = /^\d+$/
 
 /** What the polyfill calls on its `Transport` once headers have arrived; it parses text only after this. */
@@ -24,137 +34,132 @@ interface PolyfillEvent {
 }
 
 /**
- * A line-level pass in front of the polyfill's parser, which gets a few rules of the format wrong: it keeps an id
- * containing U+0000, reads `retry` with `parseInt` and clamps it to 1 s–5 h (and would apply it to a reconnect of its
- * own), obeys a non-standard `heartbeatTimeout` field, and never tells of a block that only sets an id. Here those
- * lines are dropped or reported, and the polyfill gets only complete `data`, `event` and valid `id` lines, LF-ended.
+ * What the helpers below search for, by a text's line-ending style. `lastIndexOf` scans back until it meets its
+ * pattern (all the way to the start when the text has none), `indexOf` scans forward much faster: each search looks
+ * back for the first pattern, which the text surely has near its end, and forward for the others, past that one.
  */
-class PolyfillFeed {
-  /** Whether a valid `id` line reached the polyfill: until then its events carry no id of their own. */
-  sawId = false
-  private readonly pending: string[] = []
-  private pendingLength = 0
-  private afterCR = false
-  private blockHasData = false
-  private blockId: string | undefined
-  private blockLength = 0
-  private output = ''
-  /** Its own: a global pattern keeps its position in `lastIndex`. */
-  private readonly lineEnd = /[\r\n]/g
+interface Terminators {
+  breaks: string[]
+  blanks: string[]
+  ids: string[]
+}
 
-  constructor(
-    private readonly forward: (text: string) => void,
-    private readonly callbacks: TransportCallbacks,
-    private readonly stopped: () => boolean,
-    private readonly overflow: () => void,
-  ) {}
+/** LF only, as in almost every stream. */
+const LF_ONLY: Terminators = { breaks: ['\n'], blanks: ['\n\n'], ids: ['\nid'] }
+/** Both, CRLF most likely. */
+const CR_LF: Terminators = { breaks: ['\n', '\r'], blanks: ['\n\r', '\n\n', '\r\r'], ids: ['\nid', '\rid'] }
+const CR_ONLY: Terminators = { breaks: ['\r'], blanks: ['\r\r'], ids: ['\rid'] }
 
-  push(text: string): void {
-    let start = 0
-    if (this.afterCR) {
-      this.afterCR = false
-      if (text.charCodeAt(0) === 10)
-        start = 1
-    }
-    this.lineEnd.lastIndex = start
-    for (let match = this.lineEnd.exec(text); match; match = this.lineEnd.exec(text)) {
-      let end = match.index
-      const line = this.pending.length > 0 ? this.pending.join('') + text.slice(start, end) : text.slice(start, end)
-      this.pending.length = 0
-      this.pendingLength = 0
-      if (text.charCodeAt(end) === 13) {
-        if (end + 1 === text.length)
-          this.afterCR = true
-        else if (text.charCodeAt(end + 1) === 10)
-          end++
-      }
-      start = end + 1
-      this.lineEnd.lastIndex = start
-      this.line(line)
-      if (this.stopped())
-        return
-    }
-    if (start < text.length) {
-      this.pending.push(text.slice(start))
-      this.pendingLength += text.length - start
-    }
-    if (this.pendingLength + this.blockLength > MAX_BUFFER) {
-      this.overflow()
-      return
-    }
-    this.flush()
+function terminators(chunk: string): Terminators {
+  return !chunk.includes('\r') ? LF_ONLY : chunk.includes('\n') ? CR_LF : CR_ONLY
+}
+
+// The helpers below read text that starts at a line start and ends with a line terminator.
+
+/** Where one of `patterns` last starts at or before `from`, or -1. */
+function lastOf(text: string, patterns: string[], from: number): number {
+  let at = text.lastIndexOf(patterns[0]!, from)
+  for (const pattern of patterns.slice(1)) {
+    for (let next = text.indexOf(pattern, at + 1); next !== -1 && next <= from; next = text.indexOf(pattern, next + 1))
+      at = next
   }
+  return at
+}
 
-  private line(line: string): void {
-    if (line === '') {
-      const idOnly = !this.blockHasData && this.blockId !== undefined ? this.blockId : undefined
-      this.output += '\n'
-      this.blockHasData = false
-      this.blockId = undefined
-      this.blockLength = 0
-      if (idOnly !== undefined) {
-        this.flush()
-        if (!this.stopped())
-          this.callbacks.id(idOnly)
-      }
-      return
-    }
-    const colon = line.indexOf(':')
-    if (colon === 0)
-      return
-    const field = colon === -1 ? line : line.slice(0, colon)
-    const value = colon === -1 ? '' : line.slice(colon + (line.charCodeAt(colon + 1) === 32 ? 2 : 1))
-    switch (field) {
-      case 'data':
-        this.blockHasData = true
-        this.blockLength += value.length + 1
-        this.output += `${line}\n`
-        break
-      case 'event':
-        this.output += `${line}\n`
-        break
-      case 'id':
-        if (value.includes('\0'))
-          break
-        if (!this.sawId) {
-          // Everything before this line is dispatched while the polyfill still has no id of the stream's own.
-          this.flush()
-          this.sawId = true
-        }
-        this.blockId = value
-        this.output += `${line}\n`
-        break
-      case 'retry':
-        if (DIGITS.test(value)) {
-          this.flush()
-          if (!this.stopped())
-            this.callbacks.retry(Number(value))
-        }
-        break
-      // Any other field is ignored by the format; `heartbeatTimeout` would reset the polyfill's stall timer.
-    }
-  }
+/** Where the first line terminator at or after `from` is. */
+function lineEnd(text: string, from: number, { breaks }: Terminators): number {
+  return Math.min(...breaks.map(pattern => text.indexOf(pattern, from)).filter(at => at !== -1))
+}
 
-  private flush(): void {
-    if (this.output === '' || this.stopped())
-      return
-    const text = this.output
-    this.output = ''
-    this.forward(text)
+/** Where the line holding `at` starts. */
+function lineStart(text: string, at: number, { breaks }: Terminators): number {
+  return lastOf(text, breaks, at) + 1
+}
+
+/** Whether the line starting at `start` has the field name `id` exactly (`id:…` or a bare `id`). */
+function isIdLine(text: string, start: number): boolean {
+  const next = text.charCodeAt(start + 2)
+  return text.startsWith('id', start) && (next === COLON || next === LF || next === CR)
+}
+
+/** Where the last `id` line that starts before `before` starts, or -1. */
+function lastIdLine(text: string, before: number, style: Terminators): number {
+  for (let at = before - 2; at >= 0; at--) {
+    at = lastOf(text, style.ids, at)
+    if (at === -1)
+      break
+    if (isIdLine(text, at + 1))
+      return at + 1
   }
+  return before > 0 && isIdLine(text, 0) ? 0 : -1
+}
+
+/** The value of the `id` line starting at `start`. */
+function idValue(text: string, start: number, style: Terminators): string {
+  if (text.charCodeAt(start + 2) !== COLON)
+    return ''
+  const from = text.charCodeAt(start + 3) === SPACE ? start + 4 : start + 3
+  return text.slice(from, lineEnd(text, from, style))
+}
+
+/** Where the next `retry:` line at or after `from` starts, or -1. */
+function nextRetryLine(text: string, from: number): number {
+  for (let at = text.indexOf('retry:', from); at !== -1; at = text.indexOf('retry:', at + 1)) {
+    const before = text.charCodeAt(at - 1)
+    if (at === 0 || before === LF || before === CR)
+      return at
+  }
+  return -1
+}
+
+/** `text` with every `id:` line that holds a U+0000 turned into a comment line of the same length. */
+function withoutNulIds(text: string, style: Terminators): string {
+  for (let nul = text.indexOf('\0'); nul !== -1; nul = text.indexOf('\0', lineEnd(text, nul, style))) {
+    const start = lineStart(text, nul, style)
+    if (text.startsWith('id:', start))
+      text = `${text.slice(0, start)}:${text.slice(start + 1)}`
+  }
+  return text
 }
 
 /**
  * `EventSourcePolyfill`: GET with headers. The bytes come through a `Transport` of our own (fetch, status and
- * Content-Type checked first) and a line filter that corrects what the polyfill's parser gets wrong; the polyfill
- * parses and dispatches the rest. It never reconnects by itself: the connection does, with fresh headers and the resume
- * point as the `Last-Event-ID` header.
+ * Content-Type checked first), and the polyfill's parser is the only one to read them line by line. It never
+ * reconnects by itself: the connection does, with fresh headers and the resume point as the `Last-Event-ID` header.
+ *
+ * The polyfill gets whole lines, as they came (the last, incomplete line of a chunk waits for its end). Where its
+ * rules differ from the WHATWG ones, the difference is either out of its reach here or found by a native
+ * `indexOf`/`lastIndexOf` for what only the rare case contains:
+ *
+ * - It keeps an id that contains U+0000, which the spec ignores. A chunk without U+0000 goes straight through; in one
+ *   with it, each `id:` line holding one becomes a comment (same length, so nothing else moves).
+ * - It reads `retry` with `parseInt` and clamps it to 1 s–5 h, for reconnects of its own, which it never makes here
+ *   (it is never told that a request ended). The values the spec accepts, digits only, are found on lines starting
+ *   with `retry:` and reported after the events before them.
+ * - It obeys a non-standard `heartbeatTimeout` field, which re-arms its stall timer: that timer can only abort a
+ *   request it holds, and it holds none, so the field is harmless; the connection's own `heartbeatTimeout` acts.
+ * - It commits an id only with an event, so a block that only sets an id tells of nothing (the next event does carry
+ *   the id). After each chunk, the id as of its last blank line is found from the end of the text (usually one event
+ *   back) and reported when it differs from the last one the connection has.
+ * - A new polyfill starts with an empty id where the spec keeps the resume point: its id is set to `RESUME_ID` first,
+ *   which stands for the resume point in the events.
  */
 export const polyfillTransport: TransportFactory = (request, callbacks) => {
   const controller = new AbortController()
   const { signal } = controller
   let source: EventSourcePolyfill | undefined
-  let onProgress: ((text: string) => void) | undefined
+  let onProgress: (text: string) => void = () => {}
+  /** The last event id the connection has: the last event's, or the last one reported through `id`. */
+  let committed = request.lastEventId
+  /** The value of the last `id` line so far (the spec's last event ID buffer), committed or not. */
+  let idBuffer = request.lastEventId
+  /** The incomplete last line, in pieces until its end arrives. */
+  const partial: string[] = []
+  let partialLength = 0
+  /** Characters since the last blank line: a bound on the event the polyfill is building. */
+  let sinceBlank = 0
+  /** The text so far ended with CR: an LF that starts the next text completes that CRLF and is no blank line. */
+  let afterCR = false
 
   const close = () => {
     controller.abort()
@@ -172,9 +177,71 @@ export const polyfillTransport: TransportFactory = (request, callbacks) => {
       callbacks.fail(error)
     },
   }
-  const feed = new PolyfillFeed(text => onProgress?.(text), callbacks, () => signal.aborted, () => {
-    streamCallbacks.fail(new SseError('overflow', `The server sent more than ${MAX_BUFFER} characters without ending an event; the stream is closed.`, { status: 200 }))
-  })
+
+  /** Hands whole lines to the polyfill and reports what it would not. */
+  const feed = (text: string, style: Terminators) => {
+    if (text.includes('\0'))
+      text = withoutNulIds(text, style)
+    // What precedes a `retry:` line is dispatched before the value is reported, as the spec's parser would.
+    let start = 0
+    for (let at = nextRetryLine(text, 0); at !== -1; at = nextRetryLine(text, at + 1)) {
+      const end = lineEnd(text, at, style)
+      const value = text.slice(text.charCodeAt(at + 6) === SPACE ? at + 7 : at + 6, end)
+      if (!DIGITS.test(value))
+        continue
+      onProgress(text.slice(start, end + 1))
+      start = end + 1
+      if (signal.aborted)
+        return
+      callbacks.retry(Number(value))
+    }
+    onProgress(text.slice(start))
+    if (signal.aborted)
+      return
+
+    // A blank line is a terminator right after another one (CRLF counting as one), or one that starts the text.
+    const pair = lastOf(text, style.blanks, text.length)
+    const first = text.charCodeAt(0)
+    const blank = pair !== -1 ? pair + 1 : first === CR || (first === LF && !afterCR) ? 0 : -1
+    afterCR = text.charCodeAt(text.length - 1) === CR
+    const lastId = lastIdLine(text, text.length, style)
+    if (blank === -1) {
+      sinceBlank += text.length
+    }
+    else {
+      sinceBlank = text.length - blank - 1
+      const before = lastId < blank ? lastId : lastIdLine(text, blank, style)
+      const id = before === -1 ? idBuffer : idValue(text, before, style)
+      if (id !== committed) {
+        committed = id
+        callbacks.id(id)
+      }
+    }
+    if (lastId !== -1)
+      idBuffer = idValue(text, lastId, style)
+  }
+
+  const push = (chunk: string) => {
+    const style = terminators(chunk)
+    const end = lineStart(chunk, chunk.length - 1, style)
+    if (end === 0) {
+      partial.push(chunk)
+      partialLength += chunk.length
+    }
+    else {
+      partial.push(end === chunk.length ? chunk : chunk.slice(0, end))
+      const text = partial.join('')
+      partial.length = 0
+      partialLength = chunk.length - end
+      if (partialLength > 0)
+        partial.push(chunk.slice(end))
+      feed(text, style)
+      if (signal.aborted)
+        return
+    }
+    if (partialLength + sinceBlank > MAX_BUFFER)
+      streamCallbacks.fail(new SseError('overflow', `The server sent more than ${MAX_BUFFER} characters without ending an event; the stream is closed.`, { status: 200 }))
+  }
 
   // The polyfill creates its transport in its constructor and passes it what a request needs: the URL, the headers
   // with `Accept` added, and how to hand the polyfill its status and text.
@@ -197,10 +264,12 @@ export const polyfillTransport: TransportFactory = (request, callbacks) => {
       }, streamCallbacks, {
         open() {
           onStart(200, 'OK', 'text/event-stream', new Headers())
+          if (request.lastEventId !== '')
+            progress(`id:${RESUME_ID}\n`)
           if (!signal.aborted)
             callbacks.open()
         },
-        text: chunk => feed.push(chunk),
+        text: push,
       })
       // No handle to abort: the polyfill's stall timer then never ends a request by itself; close() aborts it.
       return undefined
@@ -220,12 +289,8 @@ export const polyfillTransport: TransportFactory = (request, callbacks) => {
     // Its own `open` event has no data; a server event named "open" or "error" is a message like any other.
     if (signal.aborted || typeof event.data !== 'string')
       return
-    callbacks.event({
-      type: event.type,
-      data: event.data,
-      // Until the stream names an id, its events carry the resume point, as after the browser's own reconnect.
-      lastEventId: feed.sawId ? event.lastEventId ?? '' : request.lastEventId,
-    })
+    committed = event.lastEventId === RESUME_ID ? request.lastEventId : event.lastEventId ?? ''
+    callbacks.event({ type: event.type, data: event.data, lastEventId: committed })
   }
   const listen = (type: string) => source.addEventListener(type, onEvent as (event: unknown) => void)
 
