@@ -1,10 +1,11 @@
 // @vitest-environment happy-dom
 import { mount } from '@vue/test-utils'
 import { EventSource } from 'eventsource'
-import { sse } from 'msw'
+import { http, HttpResponse, sse } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest'
 import { createSse } from 'vue-event-source'
+import Chat from './Chat.vue'
 import LivePrice from './LivePrice.vue'
 
 const server = setupServer()
@@ -35,5 +36,22 @@ it.each([
   await expect.poll(() => wrapper.text()).toContain('ACME 10.50')
   expect(wrapper.find('[data-test="status"]').text()).toBe('OPEN')
   expect(received).toEqual([authorization])
+  wrapper.unmount()
+})
+
+it('streams a POST answer from an http.post() handler (sse() takes GET requests only)', async () => {
+  let prompt: unknown
+  server.use(http.post('/api/chat', async ({ request }) => {
+    prompt = await request.json()
+    const body = ['{"choices":[{"delta":{"content":"Hi"}}]}', '{"choices":[{"delta":{"content":" there"}}]}', '[DONE]']
+      .map(data => `data: ${data}\n\n`)
+      .join('')
+    return new HttpResponse(body, { headers: { 'Content-Type': 'text/event-stream' } })
+  }))
+  const wrapper = mount(Chat, { global: { plugins: [createSse()] } })
+  await wrapper.find('input').setValue('hello')
+  await wrapper.find('form').trigger('submit')
+  await expect.poll(() => wrapper.find('[data-test="answer"]').text()).toBe('Hi there')
+  expect(prompt).toEqual({ prompt: 'hello' })
   wrapper.unmount()
 })
