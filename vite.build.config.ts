@@ -21,6 +21,9 @@ export default defineConfig({
         // the app's Nuxt bundles it with the app.
         'nuxt/module': entry('./src/nuxt/module.ts'),
         'nuxt/runtime/plugin': entry('./src/nuxt/runtime/plugin.ts'),
+        // `vue-event-source/testing` shares the main entry's modules (the injection key above all) through common
+        // chunks, so that the plugin it installs is the one the app's composables inject.
+        'testing': entry('./src/testing/index.ts'),
       },
       formats: ['es'],
       fileName: (_format, name) => `${name}.js`,

@@ -8,12 +8,14 @@ import { launchOptions } from './test/browser.ts'
 import { sseTestServer } from './test/server/vite-plugin.ts'
 
 const src = fileURLToPath(new URL('./src/index.ts', import.meta.url))
+const testing = fileURLToPath(new URL('./src/testing/index.ts', import.meta.url))
 
 export default defineConfig(async ({ mode }): Promise<ViteUserConfig> => ({
   root: mode === 'test' ? undefined : 'playground',
   plugins: [vue(), sseTestServer(), demoServer()],
   resolve: {
-    alias: { 'vue-event-source': src },
+    // The longer name first: an alias also matches what starts with its name and a slash.
+    alias: { 'vue-event-source/testing': testing, 'vue-event-source': src },
   },
   server: {
     host: '127.0.0.1',

@@ -1,4 +1,5 @@
 import type { App } from 'vue'
+import type { SseContext } from './context'
 import type { SseOptions } from './options'
 import { sseContextKey } from './context'
 import { isClient } from './env'
@@ -29,23 +30,29 @@ function validate(options: SseOptions): void {
     throw new TypeError(`[vue-event-source] ${invalidOrigin}`)
 }
 
+/**
+ * Gives `app` its context: the options, a store of its own, and how its streams load a transport (the default, or
+ * the in-memory one of `vue-event-source/testing`).
+ */
+export function provideSseContext(app: App, options: SseOptions, loadTransport?: SseContext['loadTransport']): void {
+  const store = createSseStore()
+  app.provide(sseContextKey, { options, store, loadTransport })
+  // Unmounting the app closes every connection it opened.
+  app.onUnmount(() => store.dispose())
+  // Vue Devtools, in development only: a production build drops this branch, and the import with it, so neither
+  // the integration nor @vue/devtools-api reaches its output. The test is spelled out here rather than read from
+  // `DEV`: bundlers fold an imported constant only when they minify, after the chunks are made, which would leave
+  // the devtools chunk in the output, loaded by nothing.
+  if (process.env.NODE_ENV !== 'production' && isClient)
+    import('./devtools/devtools').then(({ setupDevtools }) => setupDevtools(app, store), reportLater)
+}
+
 /** A plugin bound to one options object, one per app (Pinia style). */
 export function createSse(options: SseOptions = {}): SsePlugin {
   validate(options)
   return {
     options,
-    install(app) {
-      const store = createSseStore()
-      app.provide(sseContextKey, { options, store })
-      // Unmounting the app closes every connection it opened.
-      app.onUnmount(() => store.dispose())
-      // Vue Devtools, in development only: a production build drops this branch, and the import with it, so neither
-      // the integration nor @vue/devtools-api reaches its output. The test is spelled out here rather than read from
-      // `DEV`: bundlers fold an imported constant only when they minify, after the chunks are made, which would leave
-      // the devtools chunk in the output, loaded by nothing.
-      if (process.env.NODE_ENV !== 'production' && isClient)
-        import('./devtools/devtools').then(({ setupDevtools }) => setupDevtools(app, store), reportLater)
-    },
+    install: app => provideSseContext(app, options),
   }
 }
 

@@ -41,6 +41,64 @@ console.log(JSON.stringify({
 }))
 `
 
+/**
+ * A test file's view of the package: a DOM (happy-dom's, set up as a test environment does), the main entry for the
+ * component and the testing entry for the plugin. They are two files: this shows that they share one app context.
+ */
+const componentTest = `
+const { Window } = await import('happy-dom')
+const page = new Window({ url: 'http://localhost:3000/' })
+// What Node lacks of a page (window, document, SVGElement…), as a DOM test environment provides it.
+for (const name of Object.getOwnPropertyNames(page)) {
+  if (!(name in globalThis))
+    Object.defineProperty(globalThis, name, { value: page[name], configurable: true, writable: true })
+}
+globalThis.window = page
+const { createApp, h } = await import('vue')
+const lib = await import(process.env.ENTRY)
+const testing = await import(process.env.TESTING)
+const sse = testing.createTestSse({ token: 'secret', autoReconnect: { delay: 0 } })
+const app = createApp({
+  setup() {
+    const { data, lastEventId } = lib.useEventSource('/feed')
+    return () => h('p', (data.value ?? '') + ' ' + lastEventId.value)
+  },
+})
+app.use(sse)
+const root = document.createElement('div')
+app.mount(root)
+const first = await sse.next()
+await first.open()
+await first.send({ data: 'hello', id: '1' })
+const text = root.textContent
+await first.drop()
+const second = await sse.next()
+app.unmount()
+console.log(JSON.stringify({
+  exports: Object.keys(testing).sort(),
+  text,
+  authorization: first.headers.authorization,
+  resumedFrom: second.lastEventId,
+  states: sse.requests.map(request => request.state),
+}))
+await page.happyDOM.close()
+`
+
+/** A chunk of dist and every chunk it imports statically (what loads with it), by path, with their imports. */
+async function staticallyLoaded(entry: string): Promise<Map<string, { code: string, imports: string[] }>> {
+  const loaded = new Map<string, { code: string, imports: string[] }>()
+  const pending = [entry]
+  for (let chunk = pending.pop(); chunk; chunk = pending.pop()) {
+    if (loaded.has(chunk))
+      continue
+    const code = await readFile(join(dist, chunk), 'utf8')
+    const imports = Array.from(code.matchAll(STATIC_IMPORT), match => match[1]!)
+    loaded.set(chunk, { code, imports })
+    pending.push(...imports.filter(path => path.startsWith('./')))
+  }
+  return loaded
+}
+
 /** The build writes to a directory of its own, so this test never races a build of dist/ in another test or shell. */
 beforeAll(async () => {
   // Under the repo's node_modules, so that the bundle's imports of vue and @vueuse/core resolve as in an app.
@@ -69,32 +127,45 @@ describe('the built package', () => {
     expect(result.globals).toEqual([])
   })
 
+  it('has a testing entry that drives a component of the main entry in memory', async () => {
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', componentTest], {
+      cwd: dist,
+      env: {
+        ...process.env,
+        ENTRY: pathToFileURL(join(dist, 'index.js')).href,
+        TESTING: pathToFileURL(join(dist, 'testing.js')).href,
+      },
+    })
+    expect(JSON.parse(stdout)).toEqual({
+      exports: ['createTestSse'],
+      text: 'hello 1',
+      authorization: 'Bearer secret',
+      resumedFrom: '1',
+      states: ['ended', 'aborted'],
+    })
+  }, 30_000)
+
   it('keeps the polyfill and the fetch transport out of the entry, in chunks loaded with import()', async () => {
     // What an app loads on importing the package: the entry and, transitively, its static imports.
-    const loaded = new Map<string, string[]>()
-    const pending = ['./index.js']
-    for (let chunk = pending.pop(); chunk; chunk = pending.pop()) {
-      if (loaded.has(chunk))
-        continue
-      const code = await readFile(join(dist, chunk), 'utf8')
-      const imports = Array.from(code.matchAll(STATIC_IMPORT), match => match[1]!)
-      loaded.set(chunk, imports)
-      pending.push(...imports.filter(path => path.startsWith('./')))
-    }
-    const packages = [...loaded.values()].flat().filter(path => !path.startsWith('./'))
+    const loaded = await staticallyLoaded('./index.js')
+    const packages = [...loaded.values()].flatMap(chunk => chunk.imports).filter(path => !path.startsWith('./'))
     expect(new Set(packages)).toEqual(new Set(['vue', '@vueuse/core']))
     expect([...loaded.keys()]).not.toContain('./polyfill.js')
     expect([...loaded.keys()]).not.toContain('./fetch.js')
 
     // The entry or a chunk it loads statically (shared with the lazy cross-tab chunk) imports them on demand.
-    const loadedCode = (await Promise.all(Array.from(loaded.keys(), chunk => readFile(join(dist, chunk), 'utf8')))).join('\n')
+    const loadedCode = Array.from(loaded.values(), chunk => chunk.code).join('\n')
     expect(loadedCode).toContain('import("./polyfill.js")')
     expect(loadedCode).toContain('import("./fetch.js")')
     expect(await readFile(join(dist, 'polyfill.js'), 'utf8')).toMatch(/from "event-source-polyfill"/)
-    // eventsource-parser is bundled into the fetch chunk, so that no dependency of the package asks for a newer Node.
-    const fetchChunk = await readFile(join(dist, 'fetch.js'), 'utf8')
-    expect(fetchChunk).not.toMatch(/from "eventsource-parser"/)
-    expect(fetchChunk).toContain('max-buffer-size-exceeded')
+    // eventsource-parser is bundled, so that no dependency of the package asks for a newer Node: into what the fetch
+    // chunk loads (a chunk it shares with the testing entry, whose requests the same reader parses), never into
+    // what the entry loads.
+    for (const name of (await readdir(dist)).filter(name => name.endsWith('.js')))
+      expect(await readFile(join(dist, name), 'utf8'), name).not.toMatch(/from "eventsource-parser"/)
+    const fetchCode = Array.from((await staticallyLoaded('./fetch.js')).values(), chunk => chunk.code).join('\n')
+    expect(fetchCode).toContain('max-buffer-size-exceeded')
+    expect(loadedCode).not.toContain('max-buffer-size-exceeded')
   })
 
   it('ships the Nuxt module for Node, and its runtime plugin as a file of its own for Nuxt to bundle', async () => {

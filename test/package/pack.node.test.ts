@@ -103,12 +103,24 @@ describe('the npm package in a Vite app', () => {
     const extra = packed.filter(path => !path.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(path))
     expect(extra).toEqual([])
     expect(packed).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'package.json', 'README.md', 'LICENSE']))
+    expect(packed).toEqual(expect.arrayContaining(['dist/testing.js', 'dist/testing/index.d.ts']))
     expect(packed).toEqual(expect.arrayContaining(['dist/nuxt/module.js', 'dist/nuxt/module.d.ts', 'dist/nuxt/runtime/plugin.js', 'dist/nuxt/runtime/plugin.d.ts']))
   })
 
   it('installs without Nuxt: @nuxt/kit, for vue-event-source/nuxt only, is an optional peer', () => {
     expect(existsSync(join(scratch, 'node_modules/vue-event-source/dist/nuxt/module.js'))).toBe(true)
     expect(existsSync(join(scratch, 'node_modules/@nuxt/kit'))).toBe(false)
+  })
+
+  it('resolves vue-event-source/testing by name in Node, as a test runner does, and keeps it out of the app', async () => {
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', `
+      const testing = await import('vue-event-source/testing')
+      console.log(JSON.stringify(Object.keys(testing)))
+    `], { cwd: scratch, env: cleanEnv() })
+    expect(JSON.parse(stdout)).toEqual(['createTestSse'])
+    const assets = join(scratch, 'dist/assets')
+    for (const file of await readdir(assets))
+      expect(await readFile(join(assets, file), 'utf8'), file).not.toContain('vue-event-source/testing')
   })
 
   it('builds an app that uses the native EventSource without event-source-polyfill in what the page loads', async () => {

@@ -1,32 +1,19 @@
 import type { ConnectionConfig } from '../../src/stream'
+import type { TestSseRequest } from '../../src/testing'
 import type { TransportCallbacks, TransportFactory, TransportRequest } from '../../src/transports/types'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { Connection } from '../../src/connection'
 import { SseError } from '../../src/errors'
+import { createRequestLog } from '../../src/testing/requestLog'
 import { pickTransport } from '../../src/transports/pick'
 
 /**
- * The reconnect decisions are pure logic over a transport's callbacks, so a scripted transport stands in here;
- * the network behaviour is covered by the browser tests against the real server.
+ * The reconnect decisions are logic over a transport's callbacks: the in-memory transport of
+ * `vue-event-source/testing` stands in for the network, so each test answers requests as a server does (with the
+ * bytes parsed as a real stream's). The network itself is covered by the browser tests against the real server.
  */
-interface Attempt {
-  request: TransportRequest
-  callbacks: TransportCallbacks
-  closed: boolean
-}
-
 function setup(overrides: Partial<ConnectionConfig> = {}) {
-  const attempts: Attempt[] = []
-  const factory: TransportFactory = (request, callbacks) => {
-    const attempt: Attempt = { request, callbacks, closed: false }
-    attempts.push(attempt)
-    return {
-      listen() {},
-      close: () => {
-        attempt.closed = true
-      },
-    }
-  }
+  const log = createRequestLog()
   const connection = new Connection({
     url: 'http://localhost/stream',
     method: 'GET',
@@ -40,7 +27,7 @@ function setup(overrides: Partial<ConnectionConfig> = {}) {
     lastEventId: '',
     lastEventIdParam: 'lastEventId',
     headers: () => ({}),
-    loadTransport: async () => factory,
+    loadTransport: log.loadTransport,
     ...overrides,
   })
   const statuses: string[] = []
@@ -52,13 +39,38 @@ function setup(overrides: Partial<ConnectionConfig> = {}) {
     },
     error: error => errors.push(error),
   })
+  return { connection, requests: log.requests, last: () => log.latest(), statuses, errors }
+}
+
+/** A server that answers every request still waiting for an answer, the same way. */
+async function answerPending(requests: readonly TestSseRequest[], answer: (request: TestSseRequest) => Promise<void>): Promise<void> {
+  for (const request of requests.filter(request => request.state === 'pending'))
+    await answer(request)
+}
+
+/**
+ * A transport whose callbacks a test calls by hand, for what a transport that keeps its contract never does (report
+ * after it has finished) and for the browser's own reconnect of the native transport, which the in-memory transport
+ * does not simulate.
+ */
+interface Attempt {
+  request: TransportRequest
+  callbacks: TransportCallbacks
+}
+
+function scripted() {
+  const attempts: Attempt[] = []
+  const factory: TransportFactory = (request, callbacks) => {
+    attempts.push({ request, callbacks })
+    return { listen() {}, close() {} }
+  }
   const last = () => {
     const attempt = attempts.at(-1)
     if (!attempt)
       throw new Error('no attempt yet')
     return attempt
   }
-  return { connection, attempts, statuses, errors, last }
+  return { attempts, last, loadTransport: async () => factory }
 }
 
 beforeEach(() => {
@@ -72,108 +84,115 @@ afterEach(() => {
 
 describe('connection', () => {
   it('reconnects with doubling delays and resumes from the last event id', async () => {
-    const { connection, attempts, last, statuses } = setup()
+    const { connection, requests, last, statuses } = setup()
     connection.open()
     await vi.advanceTimersByTimeAsync(0)
-    last().callbacks.open()
-    last().callbacks.event({ type: 'message', data: 'a', lastEventId: '7' })
-    last().callbacks.fail(new SseError('network', 'lost'))
+    await last().open()
+    await last().send({ data: 'a', id: '7' })
+    await last().drop()
     expect(connection.state.status).toBe('CONNECTING')
     expect(connection.state.retryCount).toBe(1)
     // Math.random() is 1: the top of [min(250, delay), 2.25 × delay] = 225 ms, then 450 ms.
     await vi.advanceTimersByTimeAsync(224)
-    expect(attempts).toHaveLength(1)
+    expect(requests).toHaveLength(1)
     await vi.advanceTimersByTimeAsync(1)
-    expect(attempts).toHaveLength(2)
-    expect(last().request.lastEventId).toBe('7')
-    last().callbacks.fail(new SseError('network', 'refused'))
+    expect(requests).toHaveLength(2)
+    expect(last().lastEventId).toBe('7')
+    // Refused: the server cannot be reached.
+    await last().drop()
     await vi.advanceTimersByTimeAsync(449)
-    expect(attempts).toHaveLength(2)
+    expect(requests).toHaveLength(2)
     await vi.advanceTimersByTimeAsync(1)
-    expect(attempts).toHaveLength(3)
-    last().callbacks.open()
+    expect(requests).toHaveLength(3)
+    await last().open()
     // Open is not yet healthy: the budget starts over with the first event.
     expect(connection.state.retryCount).toBe(2)
     expect(connection.state.error).toBeNull()
-    last().callbacks.event({ type: 'message', data: 'b', lastEventId: '8' })
+    await last().send({ data: 'b', id: '8' })
     expect(connection.state.retryCount).toBe(0)
     expect(statuses).toEqual(['CONNECTING', 'OPEN', 'CONNECTING', 'OPEN'])
   })
 
   it('waits at least the server\'s retry, with jitter above it only', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0)
-    const { connection, attempts, last } = setup()
+    const { connection, requests, last } = setup()
     connection.open()
     await vi.advanceTimersByTimeAsync(0)
-    last().callbacks.open()
-    last().callbacks.retry(3000)
-    last().callbacks.event({ type: 'message', data: 'a', lastEventId: '1' })
-    last().callbacks.end('eof')
+    await last().open()
+    await last().retry(3000)
+    await last().send({ data: 'a', id: '1' })
+    await last().end()
     await vi.advanceTimersByTimeAsync(2999)
-    expect(attempts).toHaveLength(1)
+    expect(requests).toHaveLength(1)
     await vi.advanceTimersByTimeAsync(1)
-    expect(attempts).toHaveLength(2)
+    expect(requests).toHaveLength(2)
   })
 
   it('never lets retry: 0 make a request loop: the floor applies and doubles', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0)
-    const { connection, attempts, last } = setup({ autoReconnect: { delay: 1000 } })
+    const { connection, requests, last } = setup({ autoReconnect: { delay: 1000 } })
     connection.open()
     await vi.advanceTimersByTimeAsync(0)
-    last().callbacks.open()
-    last().callbacks.retry(0)
-    last().callbacks.end('eof')
+    await last().open()
+    await last().retry(0)
+    await last().end()
+    // From now on the server answers 503 at once, to every request.
+    const busy = () => answerPending(requests, request => request.status(503))
     for (let i = 0; i < 20; i++) {
       await vi.advanceTimersByTimeAsync(0)
-      last().callbacks.fail(new SseError('http', 'down', { status: 503 }))
+      await busy()
     }
     await vi.advanceTimersByTimeAsync(0)
-    const before = attempts.length
+    const before = requests.length
     // 250, 500, 1000, 2000 ms: a server that answers 503 at once gets at most a handful of requests in 5 s.
-    await vi.advanceTimersByTimeAsync(5000)
+    for (let elapsed = 0; elapsed < 5000; elapsed += 10) {
+      await vi.advanceTimersByTimeAsync(10)
+      await busy()
+    }
     expect(before).toBe(1)
-    expect(attempts.length).toBeLessThanOrEqual(5)
+    expect(requests.length).toBeGreaterThan(2)
+    expect(requests.length).toBeLessThanOrEqual(5)
   })
 
   it('waits for Retry-After on 503 and retries a 429', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0)
-    const { connection, attempts, last } = setup()
+    const { connection, requests, last } = setup()
     connection.open()
     await vi.advanceTimersByTimeAsync(0)
-    last().callbacks.fail(new SseError('http', 'busy', { status: 503, retryAfter: 3000 }))
+    await last().status(503, { 'Retry-After': '3' })
     await vi.advanceTimersByTimeAsync(2999)
-    expect(attempts).toHaveLength(1)
+    expect(requests).toHaveLength(1)
     await vi.advanceTimersByTimeAsync(1)
-    expect(attempts).toHaveLength(2)
-    last().callbacks.fail(new SseError('http', 'slow down', { status: 429, retryAfter: 1000 }))
+    expect(requests).toHaveLength(2)
+    await last().status(429, { 'Retry-After': '1' })
     expect(connection.state.status).toBe('CONNECTING')
     await vi.advanceTimersByTimeAsync(1000)
-    expect(attempts).toHaveLength(3)
+    expect(requests).toHaveLength(3)
   })
 
   it('aborts an attempt that gets no answer within connectTimeout and tries again', async () => {
-    const { connection, attempts, errors } = setup({ connectTimeout: 1000 })
+    const { connection, requests, errors } = setup({ connectTimeout: 1000 })
     connection.open()
     await vi.advanceTimersByTimeAsync(999)
     expect(errors).toHaveLength(0)
     await vi.advanceTimersByTimeAsync(1)
     expect(errors.map(error => error.type)).toEqual(['timeout'])
-    expect(attempts[0]?.closed).toBe(true)
+    expect(requests[0]?.state).toBe('aborted')
     expect(connection.state.status).toBe('CONNECTING')
     await vi.advanceTimersByTimeAsync(225)
-    expect(attempts).toHaveLength(2)
+    expect(requests).toHaveLength(2)
   })
 
   it('gives up after the retry budget, once, with onFailed', async () => {
     const onFailed = vi.fn()
-    const { connection, attempts, last, errors } = setup({ autoReconnect: { retries: 2, delay: 100, onFailed } })
+    const { connection, requests, last, errors } = setup({ autoReconnect: { retries: 2, delay: 100, onFailed } })
     connection.open()
     await vi.advanceTimersByTimeAsync(0)
     for (let i = 0; i < 3; i++) {
-      last().callbacks.fail(new SseError('http', 'down', { status: 503 }))
+      await last().status(503)
       await vi.advanceTimersByTimeAsync(10_000)
     }
-    expect(attempts).toHaveLength(3)
+    expect(requests).toHaveLength(3)
     expect(connection.state.status).toBe('CLOSED')
     expect(connection.state.error?.type).toBe('retries-exhausted')
     expect(connection.state.error?.status).toBe(503)
@@ -183,25 +202,27 @@ describe('connection', () => {
 
   it('resets the retry budget once the stream proves healthy, not on a bare open', async () => {
     const onFailed = vi.fn()
-    const { connection, attempts, last } = setup({ autoReconnect: { retries: 1, delay: 100, onFailed } })
+    const { connection, requests, last } = setup({ autoReconnect: { retries: 1, delay: 100, onFailed } })
     connection.open()
     await vi.advanceTimersByTimeAsync(0)
     for (let i = 0; i < 5; i++) {
-      last().callbacks.open()
-      last().callbacks.event({ type: 'message', data: String(i), lastEventId: String(i) })
-      last().callbacks.fail(new SseError('network', 'lost'))
+      await last().open()
+      await last().send({ data: String(i), id: String(i) })
+      await last().drop()
       await vi.advanceTimersByTimeAsync(10_000)
     }
-    expect(attempts).toHaveLength(6)
+    expect(requests).toHaveLength(6)
     expect(onFailed).not.toHaveBeenCalled()
 
     // A server that accepts and drops at once never proves anything: the one reconnect already spent was the budget.
     for (let i = 0; i < 3; i++) {
-      last().callbacks.open()
-      last().callbacks.end('eof')
+      await answerPending(requests, async (request) => {
+        await request.open()
+        await request.end()
+      })
       await vi.advanceTimersByTimeAsync(10_000)
     }
-    expect(attempts).toHaveLength(6)
+    expect(requests).toHaveLength(6)
     expect(onFailed).toHaveBeenCalledTimes(1)
     expect(connection.state.error?.type).toBe('retries-exhausted')
   })
@@ -210,19 +231,20 @@ describe('connection', () => {
     const { connection, last } = setup({ autoReconnect: { retries: 5, delay: 100 } })
     connection.open()
     await vi.advanceTimersByTimeAsync(0)
-    last().callbacks.fail(new SseError('network', 'refused'))
+    await last().drop()
     await vi.advanceTimersByTimeAsync(10_000)
-    last().callbacks.open()
+    await last().open()
     expect(connection.state.retryCount).toBe(1)
     await vi.advanceTimersByTimeAsync(5000)
     expect(connection.state.retryCount).toBe(0)
   })
 
   it('lets the browser\'s own reconnect run for a healthy stream and takes over otherwise', async () => {
-    const { connection, attempts, last } = setup()
+    const transport = scripted()
+    const { connection } = setup({ loadTransport: transport.loadTransport })
     connection.open()
     await vi.advanceTimersByTimeAsync(0)
-    const first = last()
+    const first = transport.last()
     first.callbacks.open()
     first.callbacks.event({ type: 'message', data: 'a', lastEventId: '1' })
     expect(first.callbacks.reconnecting?.(new SseError('network', 'lost'))).toBe(true)
@@ -233,66 +255,67 @@ describe('connection', () => {
     expect(first.callbacks.reconnecting?.(new SseError('network', 'lost'))).toBe(false)
     first.callbacks.fail(new SseError('network', 'lost'))
     await vi.advanceTimersByTimeAsync(10_000)
-    expect(attempts).toHaveLength(2)
-    expect(last().request.lastEventId).toBe('1')
+    expect(transport.attempts).toHaveLength(2)
+    expect(transport.last().request.lastEventId).toBe('1')
   })
 
   it.each([
-    [new SseError('http', 'not found', { status: 404 }), 'http'],
-    [new SseError('content-type', 'html', { status: 200 }), 'content-type'],
-    [new SseError('unauthorized', 'no', { status: 401 }), 'unauthorized'],
-  ])('stops for good on %s', async (failure, type) => {
-    const { connection, attempts, last } = setup()
+    ['404', (request: TestSseRequest) => request.status(404), 'http'],
+    ['a 200 that is no event stream', (request: TestSseRequest) => request.open({ 'Content-Type': 'text/html' }), 'content-type'],
+    ['401', (request: TestSseRequest) => request.status(401), 'unauthorized'],
+  ])('stops for good on %s', async (_, answer, type) => {
+    const { connection, requests, last } = setup()
     connection.open()
     await vi.advanceTimersByTimeAsync(0)
-    last().callbacks.fail(failure)
+    await answer(last())
     await vi.advanceTimersByTimeAsync(60_000)
-    expect(attempts).toHaveLength(1)
+    expect(requests).toHaveLength(1)
     expect(connection.state.status).toBe('CLOSED')
     expect(connection.state.error?.type).toBe(type)
   })
 
   it('stops quietly on 204', async () => {
-    const { connection, attempts, last } = setup()
+    const { connection, requests, last } = setup()
     connection.open()
     await vi.advanceTimersByTimeAsync(0)
-    last().callbacks.end('no-content')
+    await last().status(204)
     await vi.advanceTimersByTimeAsync(60_000)
-    expect(attempts).toHaveLength(1)
+    expect(requests).toHaveLength(1)
     expect(connection.state.status).toBe('CLOSED')
     expect(connection.state.error).toBeNull()
   })
 
   it('close() clears the pending reconnect and drops late callbacks', async () => {
-    const { connection, attempts, last, statuses } = setup()
+    const transport = scripted()
+    const { connection, statuses } = setup({ loadTransport: transport.loadTransport })
     connection.open()
     await vi.advanceTimersByTimeAsync(0)
-    const first = last()
+    const first = transport.last()
     first.callbacks.fail(new SseError('network', 'lost'))
     connection.close()
     expect(vi.getTimerCount()).toBe(0)
     first.callbacks.open()
     first.callbacks.event({ type: 'message', data: 'late', lastEventId: '9' })
     await vi.advanceTimersByTimeAsync(60_000)
-    expect(attempts).toHaveLength(1)
+    expect(transport.attempts).toHaveLength(1)
     expect(connection.state.lastEventId).toBe('')
     expect(statuses.at(-1)).toBe('CLOSED')
   })
 
   it('reconnects with error "stalled" when nothing arrives for heartbeatTimeout', async () => {
-    const { connection, attempts, last, errors } = setup({ heartbeatTimeout: 500 })
+    const { connection, requests, last, errors } = setup({ heartbeatTimeout: 500 })
     connection.open()
     await vi.advanceTimersByTimeAsync(0)
-    last().callbacks.open()
+    await last().open()
     await vi.advanceTimersByTimeAsync(400)
-    last().callbacks.activity()
+    await last().comment()
     await vi.advanceTimersByTimeAsync(400)
     expect(errors).toHaveLength(0)
     await vi.advanceTimersByTimeAsync(100)
     expect(errors.map(error => error.type)).toEqual(['stalled'])
-    expect(attempts[0]?.closed).toBe(true)
+    expect(requests[0]?.state).toBe('aborted')
     await vi.advanceTimersByTimeAsync(225)
-    expect(attempts).toHaveLength(2)
+    expect(requests).toHaveLength(2)
   })
 
   it('reads the headers again for every attempt', async () => {
@@ -300,10 +323,10 @@ describe('connection', () => {
     const { connection, last } = setup({ headers: () => ({ Authorization: `Bearer ${++token}` }), transport: 'polyfill' })
     connection.open()
     await vi.advanceTimersByTimeAsync(0)
-    expect(last().request.headers.Authorization).toBe('Bearer 1')
-    last().callbacks.fail(new SseError('network', 'lost'))
+    expect(last().headers.authorization).toBe('Bearer 1')
+    await last().drop()
     await vi.advanceTimersByTimeAsync(225)
-    expect(last().request.headers.Authorization).toBe('Bearer 2')
+    expect(last().headers.authorization).toBe('Bearer 2')
   })
 
   it('on 401 calls onUnauthorized once, then reconnects once with fresh headers', async () => {
@@ -311,33 +334,33 @@ describe('connection', () => {
     const onUnauthorized = vi.fn(async () => {
       token = 'new'
     })
-    const { connection, attempts, last } = setup({
+    const { connection, requests, last } = setup({
       transport: 'polyfill',
       headers: () => ({ Authorization: `Bearer ${token}` }),
       onUnauthorized,
     })
     connection.open()
     await vi.advanceTimersByTimeAsync(0)
-    last().callbacks.fail(new SseError('unauthorized', 'no', { status: 401 }))
+    await last().status(401)
     await vi.advanceTimersByTimeAsync(0)
     expect(onUnauthorized).toHaveBeenCalledTimes(1)
-    expect(attempts).toHaveLength(2)
-    expect(last().request.headers.Authorization).toBe('Bearer new')
-    last().callbacks.fail(new SseError('unauthorized', 'still no', { status: 401 }))
+    expect(requests).toHaveLength(2)
+    expect(last().headers.authorization).toBe('Bearer new')
+    await last().status(401)
     await vi.advanceTimersByTimeAsync(60_000)
     expect(onUnauthorized).toHaveBeenCalledTimes(1)
-    expect(attempts).toHaveLength(2)
+    expect(requests).toHaveLength(2)
     expect(connection.state.status).toBe('CLOSED')
     expect(connection.state.error?.type).toBe('unauthorized')
   })
 
   it('a rejecting onUnauthorized ends in CLOSED with "unauthorized"', async () => {
-    const { connection, attempts, last } = setup({ onUnauthorized: () => Promise.reject(new Error('refresh failed')) })
+    const { connection, requests, last } = setup({ onUnauthorized: () => Promise.reject(new Error('refresh failed')) })
     connection.open()
     await vi.advanceTimersByTimeAsync(0)
-    last().callbacks.fail(new SseError('unauthorized', 'no', { status: 403 }))
+    await last().status(403)
     await vi.advanceTimersByTimeAsync(0)
-    expect(attempts).toHaveLength(1)
+    expect(requests).toHaveLength(1)
     expect(connection.state.status).toBe('CLOSED')
     expect(connection.state.error?.type).toBe('unauthorized')
     expect(connection.state.error?.status).toBe(403)
@@ -359,9 +382,9 @@ describe('connection fan-out', () => {
     connection.observe({ event: event => received.push(event.data) })
     connection.open()
     await vi.advanceTimersByTimeAsync(0)
-    last().callbacks.open()
-    last().callbacks.event({ type: 'message', data: 'a', lastEventId: '1' })
-    last().callbacks.event({ type: 'message', data: 'b', lastEventId: '2' })
+    await last().open()
+    await last().send({ data: 'a', id: '1' })
+    await last().send({ data: 'b', id: '2' })
     expect(received).toEqual(['a', 'b'])
     expect(reportError).toHaveBeenCalledTimes(2)
     expect(reportError).toHaveBeenCalledWith(failure)

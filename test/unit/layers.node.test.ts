@@ -17,6 +17,8 @@ const LAYERS: [layer: number, name: string, files: RegExp][] = [
   [4, 'composable and app', /^(?:useEventSource|useSseStore|streamRefs|plugin|context|resolve|request|headers|options|index)\.ts$|^devtools\//],
   // vue-event-source/nuxt: it uses the library through its public entry, by name, as an app does.
   [5, 'Nuxt module', /^nuxt\//],
+  // vue-event-source/testing: installs the app's plugin with an in-memory transport, so it stands above them all.
+  [5, 'testing entry', /^testing\//],
 ]
 
 function layerOf(file: string): [number, string] {

@@ -1,0 +1,5 @@
+export { createTestSse } from './createTestSse'
+export type { TestSse } from './createTestSse'
+export type { TestSseEvent } from './format'
+export type { TestSseHeaders, TestSseRequest, TestSseRequestState } from './memoryRequest'
+export type { TestSseMatch, TestSseNextOptions, TestSseRequests } from './requestLog'
