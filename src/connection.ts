@@ -168,8 +168,11 @@ export class Connection implements EventStream {
         this.observers.event(event)
       },
       id: (id) => {
-        if (current())
-          state.lastEventId = id
+        // A block that only set the id moves the resume point: subscribers show it at once, not with the next event.
+        if (!current())
+          return
+        state.lastEventId = id
+        this.notify()
       },
       retry: (ms) => {
         if (current())
