@@ -97,6 +97,26 @@ describe('createTestSse in happy-dom', () => {
     ])
   })
 
+  it('shows the id an id-only block commits at once, in lastEventId and the store', async () => {
+    const sse = createTestSse()
+    let store!: ReturnType<typeof useSseStore>
+    let fields!: UseEventSourceReturn<string>
+    mounted.push(mount(defineComponent({
+      setup() {
+        store = useSseStore()
+        fields = useEventSource('/feed', { shared: true })
+        return () => h('p', fields.lastEventId.value)
+      },
+    }), { global: { plugins: [sse] } }))
+    const request = await sse.next()
+    await request.open()
+    await request.send({ data: 'a', id: 1 })
+    expect(fields.lastEventId.value).toBe('1')
+    await request.send({ id: '2' })
+    expect(fields.lastEventId.value).toBe('2')
+    expect(store.connections[0]?.lastEventId).toBe('2')
+  })
+
   it('removes one leading BOM, as a decoder does, and no other', async () => {
     const sse = createTestSse()
     const messages: string[] = []
