@@ -157,7 +157,7 @@ describe('store edges', () => {
     await sleep(300)
     expect(await serverConnections(tag)).toHaveLength(1)
     store.closeAll()
-    await waitFor(async () => (await openConnections(tag)).length === 0, { timeout: 2000 })
+    await waitFor(async () => (await openConnections(tag)).length === 0, { timeout: 5000 })
   })
 
   it('unmounting while the token is still being read opens nothing', async () => {
@@ -249,7 +249,7 @@ describe('token and onUnauthorized', () => {
     store.closeAll()
     expect(shared.status.value).toBe('CLOSED')
     expect(own.status.value).toBe('CLOSED')
-    await waitFor(async () => (await openConnections(tag)).length === 0, { timeout: 2000 })
+    await waitFor(async () => (await openConnections(tag)).length === 0, { timeout: 5000 })
     token.value = 'two'
     store.reconnectAll()
     await waitFor(() => shared.status.value === 'OPEN' && own.status.value === 'OPEN')
