@@ -172,6 +172,7 @@ export class Connection implements EventStream {
         if (!current())
           return
         state.lastEventId = id
+        this.observers.id(id)
         this.notify()
       },
       retry: (ms) => {

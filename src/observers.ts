@@ -43,6 +43,10 @@ export class Observers {
     this.each(observer => observer.retrying?.(delay))
   }
 
+  id(lastEventId: string): void {
+    this.each(observer => observer.id?.(lastEventId))
+  }
+
   private each(call: (observer: StreamObserver) => void): void {
     for (const observer of this.set) {
       try {

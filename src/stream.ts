@@ -33,6 +33,8 @@ export interface StreamObserver {
   state?: (state: StreamState) => void
   /** A reconnect of the stream's own is due in `delay` ms. */
   retrying?: (delay: number) => void
+  /** A block that only set the id moved the resume point to `lastEventId` (the state is notified as well). */
+  id?: (lastEventId: string) => void
 }
 
 /** The page's signals a stream acts on; the store listens once for all of its streams. */

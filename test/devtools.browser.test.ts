@@ -262,6 +262,31 @@ describe('the Vue Devtools timeline', () => {
     expect(devtools.entries('close')[0]?.data).toMatchObject({ error: null })
   })
 
+  it('shows a follower the reconnect its leader schedules, with the delay', async () => {
+    const tag = uniqueTag('devtools-follower')
+    const url = `/sse/counter?interval=30&tag=${tag}`
+    const tab = defineComponent({
+      setup() {
+        useEventSource(url, { shared: true, crossTab: true, transport: 'fetch', autoReconnect: { delay: 100 } })
+        return () => h('i')
+      },
+    })
+    const leaderTools = await devtoolsOf(mount(tab))
+    await waitFor(() => leaderTools.entries('leader change').length === 1)
+    const followerTools = await devtoolsOf(mount(tab))
+    await waitFor(() => tags(followerTools.tree()[0])[1] === 'shared, follower' && followerTools.entries('message').length > 0)
+    expect(await serverConnections(tag)).toHaveLength(1)
+
+    await closeAllOnServer({ tag })
+    await waitFor(() => followerTools.entries('reconnect scheduled').length === 1)
+    const [scheduled] = followerTools.entries('reconnect scheduled')
+    expect(scheduled).toMatchObject({ logType: 'warning', data: { delay: expect.any(Number), retryCount: 1 } })
+    expect((scheduled!.data as { delay: number }).delay).toBeGreaterThanOrEqual(100)
+    expect(scheduled!.data).toEqual(leaderTools.entries('reconnect scheduled')[0]?.data)
+    // The leader's reconnect.
+    await waitFor(async () => (await serverConnections(tag)).length === 2)
+  })
+
   it('shows a leader change when the tab that holds a cross-tab stream goes', async () => {
     const tag = uniqueTag('devtools-leader')
     const url = `/sse/counter?interval=30&tag=${tag}`

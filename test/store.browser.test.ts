@@ -326,6 +326,34 @@ describe('crossTab', () => {
     expect(await serverConnections(tag)).toHaveLength(1)
   })
 
+  it('a tab that joins shows the leader\'s resume point, and an id-only block reaches it at once', async () => {
+    const tag = uniqueTag()
+    // The id-only block comes 2.5 s after the first event: time for the second app to join as a follower. A browser's
+    // EventSource keeps such an id to itself, so the stream runs over fetch.
+    const url = `/sse/fixture/id-only-hold?pause=2500&tag=${tag}`
+    let leader!: ReturnType<typeof useEventSource>
+    mountApp(() => {
+      leader = useEventSource(url, { shared: true, transport: 'fetch' })
+      return () => h('i')
+    }, createSse({ crossTab: true }))
+    await waitFor(() => leader.lastEventId.value === '1')
+    let store!: ReturnType<typeof useSseStore>
+    let follower!: ReturnType<typeof useEventSource>
+    mountApp(() => {
+      store = useSseStore()
+      follower = useEventSource(url, { shared: true, transport: 'fetch' })
+      return () => h('i')
+    }, createSse({ crossTab: true }))
+    await waitFor(() => follower.lastEventId.value === '1' && store.connections[0]?.lastEventId === '1')
+    expect(store.connections[0]?.role).toBe('follower')
+    expect(follower.data.value).toBeNull()
+    await waitFor(() => follower.lastEventId.value === '7')
+    expect(store.connections[0]?.lastEventId).toBe('7')
+    expect(leader.lastEventId.value).toBe('7')
+    expect(follower.data.value).toBeNull()
+    expect(await serverConnections(tag)).toHaveLength(1)
+  })
+
   it('falls back to a connection of its own where the browser has no Web Locks', async () => {
     const tag = uniqueTag()
     Object.defineProperty(navigator, 'locks', { value: undefined, configurable: true })

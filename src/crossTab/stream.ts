@@ -49,6 +49,8 @@ export class CrossTabStream implements EventStream {
   private lastHeard = 0
   private lastTick = 0
   private lastState = 0
+  /** Since joining, this tab has learned the resume point from the leader (a state, an event or an id). */
+  private caughtUp = false
   private timer: ReturnType<typeof setInterval> | undefined
 
   constructor(key: string, config: ConnectionConfig) {
@@ -102,6 +104,7 @@ export class CrossTabStream implements EventStream {
     const member = {}
     this.member = member
     this.suspended = false
+    this.caughtUp = false
     this.unwatchPage ??= watchPageLifecycle(() => this.suspend(), () => this.resume())
     this.state.status = 'CONNECTING'
     this.notify()
@@ -187,8 +190,17 @@ export class CrossTabStream implements EventStream {
         this.observers.error(error)
       },
       retrying: (delay) => {
-        if (this.connection === connection)
-          this.observers.retrying(delay)
+        if (this.connection !== connection)
+          return
+        this.post({ kind: 'retrying', delay })
+        this.observers.retrying(delay)
+      },
+      id: (lastEventId) => {
+        if (this.connection !== connection)
+          return
+        previousId = lastEventId
+        this.post({ kind: 'id', lastEventId })
+        this.moveResumePoint(lastEventId)
       },
       state: ({ status, retryCount, error, transport }) => {
         if (this.connection !== connection)
@@ -255,9 +267,20 @@ export class CrossTabStream implements EventStream {
       case 'error':
         this.observers.error(fromWire(message.error))
         break
+      case 'id':
+        this.moveResumePoint(message.lastEventId)
+        break
+      case 'retrying':
+        this.observers.retrying(message.delay)
+        break
       case 'state': {
-        const { state } = message
+        const { lastEventId, ...state } = message.state
         Object.assign(this.state, { ...state, error: state.error && fromWire(state.error) })
+        // Only on joining: later, the events and ids in between keep it current, and a new leader that resumes from
+        // an older id must not move it back.
+        if (!this.caughtUp && lastEventId !== '')
+          this.state.lastEventId = lastEventId
+        this.caughtUp = true
         this.notify()
         break
       }
@@ -316,7 +339,15 @@ export class CrossTabStream implements EventStream {
     if (!this.replays.accept(event.lastEventId, fresh))
       return
     this.state.lastEventId = event.lastEventId
+    this.caughtUp = true
     this.observers.event(event)
+  }
+
+  private moveResumePoint(lastEventId: string): void {
+    this.state.lastEventId = lastEventId
+    this.caughtUp = true
+    this.observers.id(lastEventId)
+    this.notify()
   }
 
   private postState(): void {
@@ -328,6 +359,7 @@ export class CrossTabStream implements EventStream {
         retryCount: this.state.retryCount,
         error: this.state.error && toWire(this.state.error),
         transport: this.state.transport,
+        lastEventId: this.state.lastEventId,
       },
     })
   }

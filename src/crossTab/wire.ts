@@ -14,6 +14,8 @@ export interface WireState {
   retryCount: number
   error: WireError | null
   transport: TransportName | null
+  /** The leader's resume point: a tab that joins shows it before any event reaches it. */
+  lastEventId: string
 }
 
 /** What the leader tells the other tabs. Never a token or a header: each leader connects with its own. */
@@ -25,6 +27,10 @@ export type LeaderBody
     | { kind: 'event', event: RawEvent, fresh: boolean }
     | { kind: 'open' }
     | { kind: 'error', error: WireError }
+  /** A block that only set the id moved the resume point. */
+    | { kind: 'id', lastEventId: string }
+  /** The leader's connection reconnects in `delay` ms. */
+    | { kind: 'retrying', delay: number }
     | { kind: 'resign' }
 
 /** What a follower asks of the leader. */

@@ -316,6 +316,11 @@ export const transportFixtures: Record<string, Fixture> = {
     end: true,
     expected: [message('a', '1')],
   },
+  'id-only-hold': {
+    description: 'A block that only sets an id, and the stream stays open: the resume point moves with no event',
+    chunks: ['id: 1\ndata: a\n\n', 'id: 7\n\n'],
+    expected: [message('a', '1')],
+  },
 }
 
 /** The events a conforming EventSource dispatches for the named fixture. */
