@@ -19,6 +19,9 @@ export default antfu({
   files: ['src/**/*.ts'],
   rules: {
     'node/prefer-global/process': ['error', 'always'],
+    // Code that reads in one sitting: files of at most 300 lines and functions of at most 80, comments aside.
+    'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }],
+    'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
   },
 }, {
   // Tests, servers, benchmarks and config run in Node: its globals are fine there, and a regex in a test helper

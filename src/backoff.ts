@@ -46,6 +46,15 @@ export function backoffDelay(attempt: number, { delay, maxDelay, serverRetry }: 
     : middle + (to - middle) * (draw - EARLY) / (1 - EARLY))
 }
 
+/**
+ * The delay before a reconnect: `backoffDelay`, or the server's `Retry-After` (ms) plus up to 10 % of it when that is
+ * longer, so that the clients a 503 turned away do not all come back in the same instant.
+ */
+export function reconnectDelay(attempt: number, options: BackoffOptions, retryAfter?: number, random: () => number = Math.random): number {
+  const backoff = backoffDelay(attempt, options, random)
+  return retryAfter === undefined ? backoff : Math.max(backoff, retryAfter + Math.round(random() * retryAfter * 0.1))
+}
+
 export interface ReconnectOptions {
   /**
    * Reconnect attempts in a row before giving up (`Infinity` or, as in VueUse, `-1`: never give up), or a function

@@ -1,9 +1,10 @@
 import type { ConnectionConfig, EventStream, MutableStreamState, PageSignal, StreamObserver, StreamState } from './stream'
 import type { Transport, TransportCallbacks, TransportFactory } from './transports/types'
-import { backoffDelay, BROWSER_RECONNECT_DELAY, HEALTHY_AFTER, mayRetry, online, reconnectOptions } from './backoff'
+import { BROWSER_RECONNECT_DELAY, mayRetry, online, reconnectDelay, reconnectOptions } from './backoff'
 import { isRetryable, SseError } from './errors'
 import { Observers } from './observers'
 import { guardStart, loadTransport, pickTransport } from './transports/pick'
+import { Watchdog } from './watchdog'
 
 /**
  * One logical stream: connects through a transport, reconnects with backoff, resumes from the last event id,
@@ -22,8 +23,8 @@ export class Connection implements EventStream {
   private transport: Transport | null = null
   /** Bumped on every attempt and on close: callbacks of an older attempt compare and drop themselves. */
   private generation = 0
-  private readonly timers: Partial<Record<'retry' | 'stall' | 'connect' | 'health' | 'hidden', ReturnType<typeof setTimeout>>> = {}
-  private lastActivity = 0
+  private readonly timers: Partial<Record<'retry' | 'hidden', ReturnType<typeof setTimeout>>> = {}
+  private readonly watchdog: Watchdog
   private serverRetry: number | undefined
   private unauthorizedHandled = false
   /** The current attempt has shown that the server serves this stream (see `HEALTHY_AFTER`). */
@@ -38,6 +39,18 @@ export class Connection implements EventStream {
   constructor(config: ConnectionConfig) {
     this.config = config
     this.state = { status: 'CLOSED', error: null, retryCount: 0, lastEventId: config.lastEventId, transport: null, role: 'local' }
+    this.watchdog = new Watchdog(config.heartbeatTimeout, {
+      timeout: (ms) => {
+        this.transport?.close()
+        this.transport = null
+        this.fail(new SseError('timeout', `No response within ${ms} ms; trying again.`))
+      },
+      healthy: () => {
+        if (this.state.status === 'OPEN' && !this.healthy)
+          this.markHealthy()
+      },
+      stalled: ms => this.retryLater(new SseError('stalled', `Nothing arrived for ${ms} ms; reconnecting.`)),
+    })
   }
 
   get url(): string {
@@ -130,7 +143,7 @@ export class Connection implements EventStream {
       return
 
     this.healthy = false
-    this.armConnectTimer(config.connectTimeout)
+    this.watchdog.awaitHead(config.connectTimeout)
     this.transport = factory({
       url: config.url,
       method: config.method,
@@ -151,10 +164,8 @@ export class Connection implements EventStream {
       open: () => {
         if (!current())
           return
-        clearTimeout(this.timers.connect)
         state.error = null
-        this.armStallTimer()
-        this.armHealthTimer()
+        this.watchdog.opened()
         this.setStatus('OPEN')
         this.observers.open()
       },
@@ -162,7 +173,7 @@ export class Connection implements EventStream {
         if (!current())
           return
         state.lastEventId = event.lastEventId
-        this.touch()
+        this.watchdog.touch()
         if (!this.healthy)
           this.markHealthy()
         this.observers.event(event)
@@ -181,7 +192,7 @@ export class Connection implements EventStream {
       },
       activity: () => {
         if (current())
-          this.touch()
+          this.watchdog.touch()
       },
       reconnecting: (error) => {
         // The browser's own reconnect resumes with the header and the server's `retry:`: let it run while the stream
@@ -191,14 +202,13 @@ export class Connection implements EventStream {
         if (!current() || !this.healthy || !online() || !options || !mayRetry(options, state.retryCount))
           return false
         this.healthy = false
-        clearTimeout(this.timers.stall)
-        clearTimeout(this.timers.health)
+        this.watchdog.clear()
         state.retryCount++
         this.report(error)
         this.setStatus('CONNECTING')
         // The browser waits `retry:` (unknown here) before it asks again; past that, a server that never answers
         // must not leave the stream CONNECTING for ever.
-        this.armConnectTimer(config.connectTimeout && (this.serverRetry ?? BROWSER_RECONNECT_DELAY) + config.connectTimeout)
+        this.watchdog.awaitHead(config.connectTimeout && (this.serverRetry ?? BROWSER_RECONNECT_DELAY) + config.connectTimeout)
         return true
       },
       end: (reason) => {
@@ -229,33 +239,10 @@ export class Connection implements EventStream {
 
   private markHealthy(): void {
     this.healthy = true
-    clearTimeout(this.timers.health)
+    this.watchdog.proved()
     this.state.retryCount = 0
     this.unauthorizedHandled = false
     this.notify()
-  }
-
-  private armHealthTimer(): void {
-    const generation = this.generation
-    this.timers.health = setTimeout(() => {
-      if (generation === this.generation && this.state.status === 'OPEN' && !this.healthy)
-        this.markHealthy()
-    }, HEALTHY_AFTER)
-  }
-
-  /** No response head in time: abort and try again (`ms` 0: no limit). */
-  private armConnectTimer(ms: number): void {
-    clearTimeout(this.timers.connect)
-    if (!(ms > 0))
-      return
-    const generation = this.generation
-    this.timers.connect = setTimeout(() => {
-      if (generation !== this.generation)
-        return
-      this.transport?.close()
-      this.transport = null
-      this.fail(new SseError('timeout', `No response within ${ms} ms; trying again.`))
-    }, ms)
   }
 
   private fail(error: SseError): void {
@@ -304,8 +291,7 @@ export class Connection implements EventStream {
       this.report(error)
     // A stream that ended cleanly after proving healthy starts the backoff over; anything else doubles it.
     const attempt = error === null && this.healthy ? 0 : state.retryCount
-    const backoff = backoffDelay(attempt, { ...options, serverRetry: this.serverRetry })
-    const delay = error?.retryAfter === undefined ? backoff : Math.max(backoff, error.retryAfter + Math.round(Math.random() * error.retryAfter * 0.1))
+    const delay = reconnectDelay(attempt, { ...options, serverRetry: this.serverRetry }, error?.retryAfter)
     state.retryCount++
     this.halt()
     this.setStatus('CONNECTING')
@@ -313,38 +299,10 @@ export class Connection implements EventStream {
     this.observers.retrying(delay)
   }
 
-  /** Marks activity: on every event and chunk, so it only stores a time; the timer re-arms itself. */
-  private touch(): void {
-    if (this.config.heartbeatTimeout > 0)
-      this.lastActivity = Date.now()
-  }
-
-  /** Watches for `heartbeatTimeout` ms without activity while open. */
-  private armStallTimer(): void {
-    const timeout = this.config.heartbeatTimeout
-    if (!(timeout > 0))
-      return
-    this.touch()
-    const generation = this.generation
-    const check = () => {
-      if (generation !== this.generation)
-        return
-      const idle = Date.now() - this.lastActivity
-      if (idle < timeout)
-        this.timers.stall = setTimeout(check, timeout - idle)
-      else
-        this.retryLater(new SseError('stalled', `Nothing arrived for ${timeout} ms; reconnecting.`))
-    }
-    this.timers.stall = setTimeout(check, timeout)
-  }
-
   /** Ends the current attempt and its timers (not the page's); returns the new generation. */
   private halt(): number {
-    const { timers } = this
-    clearTimeout(timers.retry)
-    clearTimeout(timers.stall)
-    clearTimeout(timers.connect)
-    clearTimeout(timers.health)
+    clearTimeout(this.timers.retry)
+    this.watchdog.clear()
     this.transport?.close()
     this.transport = null
     return ++this.generation

@@ -80,14 +80,27 @@ interface Entry {
   unsubscribe: () => void
 }
 
+/** What one app's store holds. */
+interface Tables {
+  /** Shared streams by key. */
+  entries: Map<string, Entry>
+  /** The callers' own connections (`shared: false`). */
+  own: Set<EventStream>
+  connections: SseConnectionInfo[]
+  /** What the devtools show: kept from the first connection on, in development only. */
+  registry: StreamRegistry | null
+}
+
 export function createSseStore(): SseStoreInternal {
-  const entries = new Map<string, Entry>()
-  const own = new Set<EventStream>()
-  const connections = shallowReactive<SseConnectionInfo[]>([])
+  const tables: Tables = {
+    entries: new Map(),
+    own: new Set(),
+    connections: shallowReactive<SseConnectionInfo[]>([]),
+    registry: DEV ? new StreamRegistry() : null,
+  }
+  const { entries, own, registry } = tables
   const scope = effectScope(true)
   let listening = false
-  // What the devtools show: kept from the first connection on, in development only.
-  const registry = DEV ? new StreamRegistry() : null
 
   function each(action: (stream: EventStream) => void, lingering = true): void {
     for (const entry of entries.values()) {
@@ -111,125 +124,20 @@ export function createSseStore(): SseStoreInternal {
     })
   }
 
-  function remove(key: string, entry: Entry): void {
-    entries.delete(key)
-    entry.unsubscribe()
-    entry.stream.close()
-    registry?.remove(entry.stream)
-    const index = connections.indexOf(entry.info)
-    if (index !== -1)
-      connections.splice(index, 1)
-  }
-
-  /** The entry for `key`, made with `create` on first use. */
-  function entryFor(key: string, create: () => EventStream): { entry: Entry, created: boolean } {
-    const found = entries.get(key)
-    if (found) {
-      clearTimeout(found.lingerTimer)
-      return { entry: found, created: false }
-    }
-    const stream = markRaw(create())
-    const info = shallowReactive({ key, url: stream.url, subscribers: 0, ...stream.state })
-    const unsubscribe = stream.observe({
-      state: state => Object.assign(info, state),
-      event: (event) => {
-        info.lastEventId = event.lastEventId
-      },
-    })
-    const entry: Entry = { stream, info, unsubscribe }
-    entries.set(key, entry)
-    connections.push(info)
-    return { entry, created: true }
-  }
-
-  function subscribe(request: StreamRequest, observer: StreamObserver): Subscription {
-    listenToPage()
-    const { config } = request
-    const types = new Set(request.events)
-    let stream: EventStream | null = null
-    let done = false
-    let unsubscribe = () => {}
-
-    /** Observes `joined`, opening it when this caller created it or it is closed; `key` is a shared stream's. */
-    const join = (joined: EventStream, created: boolean, key: string | null) => {
-      stream = joined
-      types.forEach(type => joined.listen(type))
-      const unsubscribeObserver = joined.observe(observer)
-      if (created)
-        registry?.add(joined, key, config.method)
-      registry?.join(joined, request.caller ?? null)
-      const before = unsubscribe
-      unsubscribe = () => {
-        unsubscribeObserver()
-        registry?.leave(joined, request.caller ?? null)
-        before()
-      }
-      observer.state?.(joined.state)
-      // A shared stream left closed (closeAll(), a 204, an error) opens for a new subscriber, as a caller's own does.
-      if (created || joined.state.status === 'CLOSED')
-        joined.open()
-    }
-
-    if (!request.shared) {
-      const connection = new Connection(config)
-      own.add(connection)
-      unsubscribe = () => {
-        own.delete(connection)
-        connection.close()
-        registry?.remove(connection)
-      }
-      join(connection, true, null)
-    }
-    else {
-      observer.state?.({ status: 'CONNECTING', error: null, retryCount: 0, lastEventId: config.lastEventId, transport: null, role: 'local' })
-      // Loaded by apps that share streams only, with the digest (and cross-tab) code it needs.
-      import('./shared')
-        .then(m => m.sharedStream(request))
-        .then(({ key, create }) => {
-          if (done)
-            return
-          const { entry, created } = entryFor(key, create)
-          entry.info.subscribers++
-          unsubscribe = () => {
-            entry.info.subscribers--
-            if (entry.info.subscribers === 0 && entries.get(key) === entry)
-              entry.lingerTimer = setTimeout(remove, request.linger, key, entry)
-          }
-          join(entry.stream, created, key)
-        })
-        .catch((cause: unknown) => {
-          if (done)
-            return
-          const error = cause instanceof SseError ? cause : new SseError('config', 'The request headers could not be read.', { cause })
-          observer.error?.(error)
-          observer.state?.({ status: 'CLOSED', error, retryCount: 0, lastEventId: config.lastEventId, transport: null, role: 'local' })
-        })
-    }
-
-    return {
-      listen(type) {
-        types.add(type)
-        stream?.listen(type)
-      },
-      unsubscribe() {
-        if (done)
-          return
-        done = true
-        unsubscribe()
-      },
-    }
-  }
-
   return {
-    connections,
-    subscribe,
+    connections: tables.connections,
+    subscribe(request, observer) {
+      listenToPage()
+      const subscriber = new Subscriber(tables, request, observer)
+      return { listen: type => subscriber.listen(type), unsubscribe: () => subscriber.unsubscribe() }
+    },
     closeAll: () => each(stream => stream.close()),
     reconnectAll: () => each(stream => stream.open(), false),
     dispose() {
       scope.stop()
       for (const [key, entry] of entries) {
         clearTimeout(entry.lingerTimer)
-        remove(key, entry)
+        remove(tables, key, entry)
       }
       own.forEach((stream) => {
         stream.close()
@@ -239,5 +147,127 @@ export function createSseStore(): SseStoreInternal {
       registry?.dispose()
     },
     inspect: inspector => registry?.inspect(inspector) ?? (() => {}),
+  }
+}
+
+function remove({ entries, connections, registry }: Tables, key: string, entry: Entry): void {
+  entries.delete(key)
+  entry.unsubscribe()
+  entry.stream.close()
+  registry?.remove(entry.stream)
+  const index = connections.indexOf(entry.info)
+  if (index !== -1)
+    connections.splice(index, 1)
+}
+
+/** The shared stream for `key`, made with `create` on first use. */
+function entryFor({ entries, connections }: Tables, key: string, create: () => EventStream): { entry: Entry, created: boolean } {
+  const found = entries.get(key)
+  if (found) {
+    clearTimeout(found.lingerTimer)
+    return { entry: found, created: false }
+  }
+  const stream = markRaw(create())
+  const info = shallowReactive({ key, url: stream.url, subscribers: 0, ...stream.state })
+  const unsubscribe = stream.observe({
+    state: state => Object.assign(info, state),
+    event: (event) => {
+      info.lastEventId = event.lastEventId
+    },
+  })
+  const entry: Entry = { stream, info, unsubscribe }
+  entries.set(key, entry)
+  connections.push(info)
+  return { entry, created: true }
+}
+
+/** One caller's hold on a stream: a connection of its own, or its share of the app's connection for the request. */
+class Subscriber {
+  private stream: EventStream | null = null
+  private done = false
+  private unsubscribeStream: () => void = () => {}
+  private readonly types: Set<string>
+
+  constructor(private readonly tables: Tables, private readonly request: StreamRequest, private readonly observer: StreamObserver) {
+    this.types = new Set(request.events)
+    if (request.shared)
+      this.share()
+    else
+      this.own()
+  }
+
+  listen(type: string): void {
+    this.types.add(type)
+    this.stream?.listen(type)
+  }
+
+  unsubscribe(): void {
+    if (this.done)
+      return
+    this.done = true
+    this.unsubscribeStream()
+  }
+
+  private own(): void {
+    const { own, registry } = this.tables
+    const connection = new Connection(this.request.config)
+    own.add(connection)
+    this.unsubscribeStream = () => {
+      own.delete(connection)
+      connection.close()
+      registry?.remove(connection)
+    }
+    this.join(connection, true, null)
+  }
+
+  private share(): void {
+    const { request, observer, tables } = this
+    const { config } = request
+    observer.state?.({ status: 'CONNECTING', error: null, retryCount: 0, lastEventId: config.lastEventId, transport: null, role: 'local' })
+    // Loaded by apps that share streams only, with the digest (and cross-tab) code it needs.
+    import('./shared')
+      .then(m => m.sharedStream(request))
+      .then(({ key, create }) => {
+        if (this.done)
+          return
+        const { entry, created } = entryFor(tables, key, create)
+        entry.info.subscribers++
+        this.unsubscribeStream = () => {
+          entry.info.subscribers--
+          if (entry.info.subscribers === 0 && tables.entries.get(key) === entry)
+            entry.lingerTimer = setTimeout(remove, request.linger, tables, key, entry)
+        }
+        this.join(entry.stream, created, key)
+      })
+      .catch((cause: unknown) => {
+        if (this.done)
+          return
+        const error = cause instanceof SseError ? cause : new SseError('config', 'The request headers could not be read.', { cause })
+        observer.error?.(error)
+        observer.state?.({ status: 'CLOSED', error, retryCount: 0, lastEventId: config.lastEventId, transport: null, role: 'local' })
+      })
+  }
+
+  /** Observes `stream`, opening it when this caller created it or it is closed; `key` is a shared stream's. */
+  private join(stream: EventStream, created: boolean, key: string | null): void {
+    const { observer, request } = this
+    const { registry } = this.tables
+    const caller = request.caller ?? null
+    this.stream = stream
+    this.types.forEach(type => stream.listen(type))
+    const unsubscribeObserver = stream.observe(observer)
+    if (created)
+      registry?.add(stream, key, request.config.method)
+    registry?.join(stream, caller)
+    const before = this.unsubscribeStream
+    this.unsubscribeStream = () => {
+      unsubscribeObserver()
+      registry?.leave(stream, caller)
+      before()
+    }
+    observer.state?.(stream.state)
+    // A shared stream left closed (closeAll(), a 204, an error) opens for a new subscriber, as a caller's own does.
+    if (created || stream.state.status === 'CLOSED')
+      stream.open()
   }
 }

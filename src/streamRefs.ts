@@ -1,10 +1,27 @@
+import type { ShallowRef } from 'vue'
 import type { SseError } from './errors'
 import type { SseMessage, UseEventSourceOptions } from './options'
 import type { SseStatus, StreamObserver } from './stream'
+import type { RawEvent } from './transports/types'
 import { shallowRef, triggerRef } from 'vue'
 import { SseError as ParseError } from './errors'
 
 type Handler = (message: SseMessage<never>) => void
+
+/** What an event goes through on its way to a caller: its refs, its handlers and its options. */
+interface Sink<Data> {
+  data: ShallowRef<Data | null>
+  event: ShallowRef<string | null>
+  lastEventId: ShallowRef<string>
+  messages: ShallowRef<SseMessage<Data>[]>
+  /** The types the refs show. */
+  types: Set<string>
+  handlers: Map<string, Set<Handler>>
+  historySize: number
+  read: (raw: string, type: string) => Data
+  report: (failure: SseError) => void
+  onMessage: ((message: SseMessage<Data>) => void) | undefined
+}
 
 type RefsOptions<Data> = Pick<UseEventSourceOptions<Data>, 'history' | 'events' | 'serializer' | 'json' | 'onMessage' | 'onOpen' | 'onError' | 'initialLastEventId'>
 
@@ -34,46 +51,13 @@ export function createStreamRefs<Data>({ history = 0, events = [], serializer, j
     error.value = failure
     onError?.(failure)
   }
+  const sink: Sink<Data> = { data, event, lastEventId, messages, types, handlers, historySize, read, report, onMessage }
 
   /** An observer for one subscription: it shows the stream's error only when the stream's error changes. */
   function observer(): StreamObserver {
     let seenError: SseError | null = null
     return {
-      event(raw) {
-        // The stream's position moves with every event, whether or not this caller takes its type.
-        lastEventId.value = raw.lastEventId
-        const listeners = handlers.get(raw.type)
-        const wantedType = types.has(raw.type)
-        if (!wantedType && !listeners)
-          return
-        let value: Data
-        try {
-          value = read(raw.data, raw.type)
-        }
-        catch (cause) {
-          report(new ParseError('parse', `Could not parse the data of a "${raw.type}" event${raw.lastEventId ? ` (id ${raw.lastEventId})` : ''}; the stream goes on.`, { cause }))
-          return
-        }
-        if (wantedType) {
-          event.value = raw.type
-          data.value = value
-        }
-        // A message object only for someone who reads it.
-        if (!listeners && !onMessage && !(wantedType && historySize > 0))
-          return
-        const message: SseMessage<Data> = { event: raw.type, data: value, id: raw.lastEventId }
-        if (wantedType) {
-          if (historySize > 0) {
-            const list = messages.value
-            list.push(message)
-            if (list.length > historySize)
-              list.splice(0, list.length - historySize)
-            triggerRef(messages)
-          }
-          onMessage?.(message)
-        }
-        listeners?.forEach(listener => listener(message as SseMessage<never>))
-      },
+      event: raw => deliver(sink, raw),
       open() {
         error.value = null
         onOpen?.()
@@ -120,4 +104,42 @@ export function createStreamRefs<Data>({ history = 0, events = [], serializer, j
     /** Every event type someone here receives. */
     types: () => [...types, ...handlers.keys()],
   }
+}
+
+/** One event into the refs, and to whoever reads it. */
+function deliver<Data>(sink: Sink<Data>, raw: RawEvent): void {
+  // The stream's position moves with every event, whether or not this caller takes its type.
+  sink.lastEventId.value = raw.lastEventId
+  const listeners = sink.handlers.get(raw.type)
+  const wantedType = sink.types.has(raw.type)
+  if (!wantedType && !listeners)
+    return
+  let value: Data
+  try {
+    value = sink.read(raw.data, raw.type)
+  }
+  catch (cause) {
+    sink.report(new ParseError('parse', `Could not parse the data of a "${raw.type}" event${raw.lastEventId ? ` (id ${raw.lastEventId})` : ''}; the stream goes on.`, { cause }))
+    return
+  }
+  if (wantedType) {
+    sink.event.value = raw.type
+    sink.data.value = value
+  }
+  const { onMessage, historySize } = sink
+  // A message object only for someone who reads it.
+  if (!listeners && !onMessage && !(wantedType && historySize > 0))
+    return
+  const message: SseMessage<Data> = { event: raw.type, data: value, id: raw.lastEventId }
+  if (wantedType) {
+    if (historySize > 0) {
+      const list = sink.messages.value
+      list.push(message)
+      if (list.length > historySize)
+        list.splice(0, list.length - historySize)
+      triggerRef(sink.messages)
+    }
+    onMessage?.(message)
+  }
+  listeners?.forEach(listener => listener(message as SseMessage<never>))
 }

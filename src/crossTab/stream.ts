@@ -6,7 +6,8 @@ import { reportLater } from '../errors'
 import { Observers } from '../observers'
 import { LeaderLock } from './lock'
 import { watchPageLifecycle } from './page'
-import { fromFollower, fromWire, HEARTBEAT, PROBE, ReplayFilter, streamName, TAKEOVER, TICK, toWire } from './wire'
+import { Pulse } from './pulse'
+import { fromFollower, fromWire, fromWireState, ReplayFilter, streamName, toWire, toWireState } from './wire'
 
 export { crossTabSupported } from './wire'
 
@@ -46,12 +47,9 @@ export class CrossTabStream implements EventStream {
   private releaseLock: (() => void) | null = null
   /** The leader's epoch: this tab's own while it leads, else the newest it has heard. */
   private epoch = 0
-  private lastHeard = 0
-  private lastTick = 0
-  private lastState = 0
+  private readonly pulse = new Pulse()
   /** Since joining, this tab has learned the resume point from the leader (a state, an event or an id). */
   private caughtUp = false
-  private timer: ReturnType<typeof setInterval> | undefined
 
   constructor(key: string, config: ConnectionConfig) {
     this.key = key
@@ -114,8 +112,12 @@ export class CrossTabStream implements EventStream {
       const channel = new BroadcastChannel(name)
       channel.onmessage = (message: MessageEvent<WireMessage>) => this.receive(message.data)
       this.channel = channel
-      this.lastHeard = this.lastTick = Date.now()
-      this.timer = setInterval(() => this.tick(), TICK)
+      this.pulse.start({
+        leading: () => !!this.connection,
+        heartbeat: () => this.postState(),
+        probe: () => this.post({ kind: 'ping' }),
+        takeOver: () => this.lock?.takeOver(),
+      })
       this.post({ kind: 'hello', events: [...this.events] })
       this.lock = new LeaderLock(name, {
         lead: release => this.lead(release),
@@ -123,7 +125,7 @@ export class CrossTabStream implements EventStream {
           if (this.connection === connection)
             this.demote()
         },
-        silent: () => !this.connection && Date.now() - this.lastHeard >= TAKEOVER,
+        silent: () => !this.connection && this.pulse.silent(),
       })
       this.lock.queue()
     }).catch(reportLater)
@@ -132,8 +134,7 @@ export class CrossTabStream implements EventStream {
   /** Hands the stream over (if this tab leads) and leaves the tabs. */
   private leave(): void {
     this.member = null
-    clearInterval(this.timer)
-    this.timer = undefined
+    this.pulse.stop()
     this.lock?.leave()
     this.lock = null
     if (this.connection) {
@@ -229,7 +230,7 @@ export class CrossTabStream implements EventStream {
   /** Another tab leads now (it stole the lock, or its epoch is newer): this one closes and queues again. */
   private demote(): void {
     this.stopLeading()
-    this.lastHeard = Date.now()
+    this.pulse.heard()
     this.state.status = 'CONNECTING'
     this.notify()
     this.lock?.queue()
@@ -250,7 +251,7 @@ export class CrossTabStream implements EventStream {
     }
     if (this.connection)
       return
-    this.lastHeard = Date.now()
+    this.pulse.heard()
     switch (message.kind) {
       case 'leader':
         break
@@ -274,8 +275,8 @@ export class CrossTabStream implements EventStream {
         this.observers.retrying(message.delay)
         break
       case 'state': {
-        const { lastEventId, ...state } = message.state
-        Object.assign(this.state, { ...state, error: state.error && fromWire(state.error) })
+        const { lastEventId, ...state } = fromWireState(message.state)
+        Object.assign(this.state, state)
         // Only on joining: later, the events and ids in between keep it current, and a new leader that resumes from
         // an older id must not move it back.
         if (!this.caughtUp && lastEventId !== '')
@@ -314,27 +315,6 @@ export class CrossTabStream implements EventStream {
     this.post({ kind: 'hello', events: [...this.events] })
   }
 
-  private tick(): void {
-    const now = Date.now()
-    // A tab whose own timers were held back (frozen, throttled, busy) cannot tell whether the leader fell silent.
-    const slept = now - this.lastTick > 3 * TICK
-    this.lastTick = now
-    if (this.connection) {
-      if (now - this.lastState >= HEARTBEAT)
-        this.postState()
-      return
-    }
-    if (slept) {
-      this.lastHeard = now
-      return
-    }
-    const silence = now - this.lastHeard
-    if (silence >= TAKEOVER)
-      this.lock?.takeOver()
-    else if (silence >= PROBE)
-      this.post({ kind: 'ping' })
-  }
-
   private deliver(event: RawEvent, fresh: boolean): void {
     if (!this.replays.accept(event.lastEventId, fresh))
       return
@@ -351,17 +331,8 @@ export class CrossTabStream implements EventStream {
   }
 
   private postState(): void {
-    this.lastState = Date.now()
-    this.post({
-      kind: 'state',
-      state: {
-        status: this.state.status,
-        retryCount: this.state.retryCount,
-        error: this.state.error && toWire(this.state.error),
-        transport: this.state.transport,
-        lastEventId: this.state.lastEventId,
-      },
-    })
+    this.pulse.posted()
+    this.post({ kind: 'state', state: toWireState(this.state) })
   }
 
   private post(body: LeaderBody | FollowerBody): void {

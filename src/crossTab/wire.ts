@@ -1,5 +1,5 @@
 import type { SseErrorType } from '../errors'
-import type { ConnectionConfig, SseStatus } from '../stream'
+import type { ConnectionConfig, SseStatus, StreamState } from '../stream'
 import type { RawEvent, TransportName } from '../transports/types'
 import { SseError } from '../errors'
 
@@ -81,6 +81,15 @@ export function toWire(error: SseError): WireError {
 
 export function fromWire(error: WireError): SseError {
   return new SseError(error.type, error.message, error.status === undefined ? {} : { status: error.status })
+}
+
+/** What the leader tells of its stream: its state, without the role (each tab has its own). */
+export function toWireState({ status, retryCount, error, transport, lastEventId }: StreamState): WireState {
+  return { status, retryCount, error: error && toWire(error), transport, lastEventId }
+}
+
+export function fromWireState(state: WireState): Omit<StreamState, 'role'> {
+  return { ...state, error: state.error && fromWire(state.error) }
 }
 
 export function fromFollower(message: WireMessage): message is FollowerMessage {

@@ -23,7 +23,7 @@ interface Watched extends StreamView {
   seen: number
   status: SseStatus
   role: SseRole
-  unobserve: () => void
+  unsubscribe: () => void
 }
 
 /**
@@ -41,83 +41,7 @@ export function setupDevtools(app: App, store: SseStoreInternal): void {
 }
 
 function watchStreams(api: DevtoolsApi, app: App, store: SseStoreInternal): void {
-  const watched = new Map<string, Watched>()
-  let refreshTimer: ReturnType<typeof setTimeout> | undefined
-
-  function refresh(): void {
-    refreshTimer ??= setTimeout(() => {
-      refreshTimer = undefined
-      api.sendInspectorTree(INSPECTOR_ID)
-      api.sendInspectorState(INSPECTOR_ID)
-    }, REFRESH_EVERY)
-  }
-
-  function addEvent(view: Watched, title: string, data: Record<string, unknown>, logType: LogType = 'default'): void {
-    api.addTimelineEvent({
-      layerId: TIMELINE_LAYER_ID,
-      event: {
-        time: api.now(),
-        title,
-        subtitle: view.label,
-        logType,
-        data: { stream: view.label, ...data },
-      },
-    })
-  }
-
-  function watch(inspected: InspectedStream): void {
-    const { stream } = inspected
-    const view: Watched = {
-      inspected,
-      label: streamLabel(inspected),
-      recent: [],
-      seen: 0,
-      status: stream.state.status,
-      role: stream.state.role,
-      unobserve: () => {},
-    }
-    view.unobserve = stream.observe({
-      open: () => addEvent(view, 'open', { transport: stream.state.transport, lastEventId: stream.state.lastEventId }),
-      event: (event) => {
-        const recent = recentEvent(++view.seen, event)
-        view.recent.push(recent)
-        if (view.recent.length > RECENT_EVENTS)
-          view.recent.shift()
-        addEvent(view, event.type, { type: event.type, id: event.lastEventId, data: preview(event.data) })
-        refresh()
-      },
-      error: error => addEvent(view, 'error', { error: errorSummary(error), retryCount: stream.state.retryCount }, 'error'),
-      retrying: delay => addEvent(view, 'reconnect scheduled', { delay, retryCount: stream.state.retryCount }, 'warning'),
-      state: (state) => {
-        if (state.role !== view.role) {
-          addEvent(view, 'leader change', { from: view.role, to: state.role }, 'warning')
-          view.role = state.role
-        }
-        if (state.status === 'CLOSED' && view.status !== 'CLOSED')
-          addEvent(view, 'close', { error: errorSummary(state.error), lastEventId: state.lastEventId })
-        view.status = state.status
-        refresh()
-      },
-    })
-    watched.set(String(inspected.id), view)
-    refresh()
-  }
-
-  function unwatch(inspected: InspectedStream): void {
-    const id = String(inspected.id)
-    watched.get(id)?.unobserve()
-    watched.delete(id)
-    refresh()
-  }
-
-  /** Runs `action` on the stream of an inspector node, then shows what it did. */
-  const onNode = (action: (inspected: InspectedStream) => void) => (nodeId: string) => {
-    const view = watched.get(nodeId)
-    if (view)
-      action(view.inspected)
-    refresh()
-  }
-
+  const session = new Session(api)
   api.addTimelineLayer({ id: TIMELINE_LAYER_ID, label: LABEL, color: 0x42B883 })
   api.addInspector({
     id: INSPECTOR_ID,
@@ -128,39 +52,126 @@ function watchStreams(api: DevtoolsApi, app: App, store: SseStoreInternal): void
     actions: [
       { icon: 'refresh', tooltip: 'Reconnect every stream', action: () => {
         store.reconnectAll()
-        refresh()
+        session.refresh()
       } },
       { icon: 'link_off', tooltip: 'Close every stream', action: () => {
         store.closeAll()
-        refresh()
+        session.refresh()
       } },
     ],
     nodeActions: [
-      { icon: 'refresh', tooltip: 'Reconnect', action: onNode(({ stream }) => stream.open()) },
-      { icon: 'link_off', tooltip: 'Close', action: onNode(({ stream }) => stream.close()) },
+      { icon: 'refresh', tooltip: 'Reconnect', action: session.onNode(({ stream }) => stream.open()) },
+      { icon: 'link_off', tooltip: 'Close', action: session.onNode(({ stream }) => stream.close()) },
     ],
   })
 
   api.on.getInspectorTree((payload) => {
     if (payload.app !== app || payload.inspectorId !== INSPECTOR_ID)
       return
-    payload.rootNodes = [...watched.values()].filter(view => matches(view, payload.filter)).map(inspectorNode)
+    payload.rootNodes = [...session.watched.values()].filter(view => matches(view, payload.filter)).map(inspectorNode)
   })
 
   api.on.getInspectorState((payload) => {
     if (payload.app !== app || payload.inspectorId !== INSPECTOR_ID)
       return
-    const view = watched.get(payload.nodeId)
+    const view = session.watched.get(payload.nodeId)
     // A node selected in an earlier session of the page may be gone: nothing to show.
     if (view)
       payload.state = inspectorState(view)
   })
 
-  const stop = store.inspect({ added: watch, changed: refresh, removed: unwatch })
+  const stop = store.inspect({
+    added: inspected => session.watch(inspected),
+    changed: () => session.refresh(),
+    removed: inspected => session.unwatch(inspected),
+  })
   app.onUnmount(() => {
     stop()
-    clearTimeout(refreshTimer)
-    watched.forEach(view => view.unobserve())
-    watched.clear()
+    session.dispose()
   })
+}
+
+/** What the devtools show of one app's streams, by inspector node id, and the timeline entries they make. */
+class Session {
+  readonly watched = new Map<string, Watched>()
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined
+
+  constructor(private readonly api: DevtoolsApi) {}
+
+  /** Redraws the inspector soon: at most every `REFRESH_EVERY` ms. */
+  refresh(): void {
+    this.refreshTimer ??= setTimeout(() => {
+      this.refreshTimer = undefined
+      this.api.sendInspectorTree(INSPECTOR_ID)
+      this.api.sendInspectorState(INSPECTOR_ID)
+    }, REFRESH_EVERY)
+  }
+
+  /** An inspector node action: runs `action` on the node's stream, then shows what it did. */
+  onNode(action: (inspected: InspectedStream) => void): (nodeId: string) => void {
+    return (nodeId) => {
+      const view = this.watched.get(nodeId)
+      if (view)
+        action(view.inspected)
+      this.refresh()
+    }
+  }
+
+  watch(inspected: InspectedStream): void {
+    const { stream } = inspected
+    const view: Watched = {
+      inspected,
+      label: streamLabel(inspected),
+      recent: [],
+      seen: 0,
+      status: stream.state.status,
+      role: stream.state.role,
+      unsubscribe: () => {},
+    }
+    const add = this.addEvent.bind(this, view)
+    view.unsubscribe = stream.observe({
+      open: () => add('open', { transport: stream.state.transport, lastEventId: stream.state.lastEventId }),
+      event: (event) => {
+        view.recent.push(recentEvent(++view.seen, event))
+        if (view.recent.length > RECENT_EVENTS)
+          view.recent.shift()
+        add(event.type, { type: event.type, id: event.lastEventId, data: preview(event.data) })
+        this.refresh()
+      },
+      error: error => add('error', { error: errorSummary(error), retryCount: stream.state.retryCount }, 'error'),
+      retrying: delay => add('reconnect scheduled', { delay, retryCount: stream.state.retryCount }, 'warning'),
+      state: (state) => {
+        if (state.role !== view.role) {
+          add('leader change', { from: view.role, to: state.role }, 'warning')
+          view.role = state.role
+        }
+        if (state.status === 'CLOSED' && view.status !== 'CLOSED')
+          add('close', { error: errorSummary(state.error), lastEventId: state.lastEventId })
+        view.status = state.status
+        this.refresh()
+      },
+    })
+    this.watched.set(String(inspected.id), view)
+    this.refresh()
+  }
+
+  unwatch(inspected: InspectedStream): void {
+    const id = String(inspected.id)
+    this.watched.get(id)?.unsubscribe()
+    this.watched.delete(id)
+    this.refresh()
+  }
+
+  dispose(): void {
+    clearTimeout(this.refreshTimer)
+    this.watched.forEach(view => view.unsubscribe())
+    this.watched.clear()
+  }
+
+  private addEvent(view: Watched, title: string, data: Record<string, unknown>, logType: LogType = 'default'): void {
+    this.api.addTimelineEvent({
+      layerId: TIMELINE_LAYER_ID,
+      event: { time: this.api.now(), title, subtitle: view.label, logType, data: { stream: view.label, ...data } },
+    })
+  }
 }

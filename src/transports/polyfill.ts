@@ -148,18 +148,6 @@ export const polyfillTransport: TransportFactory = (request, callbacks) => {
   const controller = new AbortController()
   const { signal } = controller
   let source: EventSourcePolyfill | undefined
-  let onProgress: (text: string) => void = () => {}
-  /** The last event id the connection has: the last event's, or the last one reported through `id`. */
-  let committed = request.lastEventId
-  /** The value of the last `id` line so far (the spec's last event ID buffer), committed or not. */
-  let idBuffer = request.lastEventId
-  /** The incomplete last line, in pieces until its end arrives. */
-  const partial: string[] = []
-  let partialLength = 0
-  /** Characters since the last blank line: a bound on the event the polyfill is building. */
-  let sinceBlank = 0
-  /** The text so far ended with CR: an LF that starts the next text completes that CRLF and is no blank line. */
-  let afterCR = false
 
   const close = () => {
     controller.abort()
@@ -178,70 +166,7 @@ export const polyfillTransport: TransportFactory = (request, callbacks) => {
     },
   }
 
-  /** Hands whole lines to the polyfill and reports what it would not. */
-  const feed = (text: string, style: Terminators) => {
-    if (text.includes('\0'))
-      text = withoutNulIds(text, style)
-    // What precedes a `retry:` line is dispatched before the value is reported, as the spec's parser would.
-    let start = 0
-    for (let at = nextRetryLine(text, 0); at !== -1; at = nextRetryLine(text, at + 1)) {
-      const end = lineEnd(text, at, style)
-      const value = text.slice(text.charCodeAt(at + 6) === SPACE ? at + 7 : at + 6, end)
-      if (!DIGITS.test(value))
-        continue
-      onProgress(text.slice(start, end + 1))
-      start = end + 1
-      if (signal.aborted)
-        return
-      callbacks.retry(Number(value))
-    }
-    onProgress(text.slice(start))
-    if (signal.aborted)
-      return
-
-    // A blank line is a terminator right after another one (CRLF counting as one), or one that starts the text.
-    const pair = lastOf(text, style.blanks, text.length)
-    const first = text.charCodeAt(0)
-    const blank = pair !== -1 ? pair + 1 : first === CR || (first === LF && !afterCR) ? 0 : -1
-    afterCR = text.charCodeAt(text.length - 1) === CR
-    const lastId = lastIdLine(text, text.length, style)
-    if (blank === -1) {
-      sinceBlank += text.length
-    }
-    else {
-      sinceBlank = text.length - blank - 1
-      const before = lastId < blank ? lastId : lastIdLine(text, blank, style)
-      const id = before === -1 ? idBuffer : idValue(text, before, style)
-      if (id !== committed) {
-        committed = id
-        callbacks.id(id)
-      }
-    }
-    if (lastId !== -1)
-      idBuffer = idValue(text, lastId, style)
-  }
-
-  const push = (chunk: string) => {
-    const style = terminators(chunk)
-    const end = lineStart(chunk, chunk.length - 1, style)
-    if (end === 0) {
-      partial.push(chunk)
-      partialLength += chunk.length
-    }
-    else {
-      partial.push(end === chunk.length ? chunk : chunk.slice(0, end))
-      const text = partial.join('')
-      partial.length = 0
-      partialLength = chunk.length - end
-      if (partialLength > 0)
-        partial.push(chunk.slice(end))
-      feed(text, style)
-      if (signal.aborted)
-        return
-    }
-    if (partialLength + sinceBlank > MAX_BUFFER)
-      streamCallbacks.fail(new SseError('overflow', `The server sent more than ${MAX_BUFFER} characters without ending an event; the stream is closed.`, { status: 200 }))
-  }
+  const lines = new LineFeed(request.lastEventId, streamCallbacks, signal)
 
   // The polyfill creates its transport in its constructor and passes it what a request needs: the URL, the headers
   // with `Accept` added, and how to hand the polyfill its status and text.
@@ -255,7 +180,7 @@ export const polyfillTransport: TransportFactory = (request, callbacks) => {
       withCredentials: boolean,
       headers: Record<string, string>,
     ): undefined {
-      onProgress = progress
+      lines.progress = progress
       void readEventStream(url, {
         headers,
         credentials: withCredentials ? 'include' : 'same-origin',
@@ -269,7 +194,7 @@ export const polyfillTransport: TransportFactory = (request, callbacks) => {
           if (!signal.aborted)
             callbacks.open()
         },
-        text: push,
+        text: chunk => lines.push(chunk),
       })
       // No handle to abort: the polyfill's stall timer then never ends a request by itself; close() aborts it.
       return undefined
@@ -289,8 +214,9 @@ export const polyfillTransport: TransportFactory = (request, callbacks) => {
     // Its own `open` event has no data; a server event named "open" or "error" is a message like any other.
     if (signal.aborted || typeof event.data !== 'string')
       return
-    committed = event.lastEventId === RESUME_ID ? request.lastEventId : event.lastEventId ?? ''
-    callbacks.event({ type: event.type, data: event.data, lastEventId: committed })
+    const lastEventId = event.lastEventId === RESUME_ID ? request.lastEventId : event.lastEventId ?? ''
+    lines.committed = lastEventId
+    callbacks.event({ type: event.type, data: event.data, lastEventId })
   }
   const listen = (type: string) => source.addEventListener(type, onEvent as (event: unknown) => void)
 
@@ -298,4 +224,96 @@ export const polyfillTransport: TransportFactory = (request, callbacks) => {
   for (const type of request.events) listen(type)
 
   return { listen, close }
+}
+
+/** What the polyfill reads: whole lines, as they came, with what it would not report found on the way. */
+class LineFeed {
+  /** The polyfill's `progress`, once it has asked for the request. */
+  progress: (text: string) => void = () => {}
+  /** The last event id the connection has: the last event's, or the last one reported through `id`. */
+  committed: string
+  /** The value of the last `id` line so far (the spec's last event ID buffer), committed or not. */
+  private idBuffer: string
+  /** The incomplete last line, in pieces until its end arrives. */
+  private readonly partial: string[] = []
+  private partialLength = 0
+  /** Characters since the last blank line: a bound on the event the polyfill is building. */
+  private sinceBlank = 0
+  /** The text so far ended with CR: an LF that starts the next text completes that CRLF and is no blank line. */
+  private afterCR = false
+
+  constructor(lastEventId: string, private readonly callbacks: TransportCallbacks, private readonly signal: AbortSignal) {
+    this.committed = this.idBuffer = lastEventId
+  }
+
+  push(chunk: string): void {
+    const { partial } = this
+    const style = terminators(chunk)
+    const end = lineStart(chunk, chunk.length - 1, style)
+    if (end === 0) {
+      partial.push(chunk)
+      this.partialLength += chunk.length
+    }
+    else {
+      partial.push(end === chunk.length ? chunk : chunk.slice(0, end))
+      const text = partial.join('')
+      partial.length = 0
+      this.partialLength = chunk.length - end
+      if (this.partialLength > 0)
+        partial.push(chunk.slice(end))
+      this.feed(text, style)
+      if (this.signal.aborted)
+        return
+    }
+    if (this.partialLength + this.sinceBlank > MAX_BUFFER)
+      this.callbacks.fail(new SseError('overflow', `The server sent more than ${MAX_BUFFER} characters without ending an event; the stream is closed.`, { status: 200 }))
+  }
+
+  /** Hands whole lines to the polyfill and reports what it would not. */
+  private feed(text: string, style: Terminators): void {
+    const { callbacks, signal } = this
+    if (text.includes('\0'))
+      text = withoutNulIds(text, style)
+    // What precedes a `retry:` line is dispatched before the value is reported, as the spec's parser would.
+    let start = 0
+    for (let at = nextRetryLine(text, 0); at !== -1; at = nextRetryLine(text, at + 1)) {
+      const end = lineEnd(text, at, style)
+      const value = text.slice(text.charCodeAt(at + 6) === SPACE ? at + 7 : at + 6, end)
+      if (!DIGITS.test(value))
+        continue
+      this.progress(text.slice(start, end + 1))
+      start = end + 1
+      if (signal.aborted)
+        return
+      callbacks.retry(Number(value))
+    }
+    this.progress(text.slice(start))
+    if (signal.aborted)
+      return
+    this.commitIds(text, style)
+  }
+
+  /** The id as of the text's last blank line is committed: reported when the connection does not have it yet. */
+  private commitIds(text: string, style: Terminators): void {
+    // A blank line is a terminator right after another one (CRLF counting as one), or one that starts the text.
+    const pair = lastOf(text, style.blanks, text.length)
+    const first = text.charCodeAt(0)
+    const blank = pair !== -1 ? pair + 1 : first === CR || (first === LF && !this.afterCR) ? 0 : -1
+    this.afterCR = text.charCodeAt(text.length - 1) === CR
+    const lastId = lastIdLine(text, text.length, style)
+    if (blank === -1) {
+      this.sinceBlank += text.length
+    }
+    else {
+      this.sinceBlank = text.length - blank - 1
+      const before = lastId < blank ? lastId : lastIdLine(text, blank, style)
+      const id = before === -1 ? this.idBuffer : idValue(text, before, style)
+      if (id !== this.committed) {
+        this.committed = id
+        this.callbacks.id(id)
+      }
+    }
+    if (lastId !== -1)
+      this.idBuffer = idValue(text, lastId, style)
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { backoffDelay, MIN_RECONNECT_DELAY } from '../../src/backoff'
+import { backoffDelay, MIN_RECONNECT_DELAY, reconnectDelay } from '../../src/backoff'
 import { parseRetryAfter } from '../../src/transports/classify'
 
 const options = { delay: 1000, maxDelay: 30_000 }
@@ -46,6 +46,20 @@ describe('backoffDelay', () => {
 
   it('does not overflow on a very long outage', () => {
     expect(backoffDelay(10_000, options, top)).toBe(30_000)
+  })
+})
+
+describe('reconnectDelay', () => {
+  it('waits for a Retry-After longer than the backoff, plus up to 10 % of it', () => {
+    expect(reconnectDelay(0, options, 3000, bottom)).toBe(3000)
+    expect(reconnectDelay(0, options, 3000, top)).toBe(3300)
+    expect(reconnectDelay(0, options, 3000, () => 0.5)).toBe(3150)
+  })
+
+  it('keeps the backoff when it is longer than Retry-After, or when there is none', () => {
+    expect(reconnectDelay(0, options, 100, top)).toBe(2250)
+    expect(reconnectDelay(3, options, 1000, bottom)).toBe(2000)
+    expect(reconnectDelay(2, options, undefined, bottom)).toBe(backoffDelay(2, options, bottom))
   })
 })
 

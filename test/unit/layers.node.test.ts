@@ -12,7 +12,7 @@ const src = resolve(dirname(fileURLToPath(import.meta.url)), '../../src')
 const LAYERS: [layer: number, name: string, files: RegExp][] = [
   [0, 'shared by all', /^(?:errors|env)\.ts$/],
   [1, 'transport', /^transports\//],
-  [2, 'stream', /^(?:stream|connection|observers|backoff|digest)\.ts$|^crossTab\//],
+  [2, 'stream', /^(?:stream|connection|watchdog|observers|backoff|digest)\.ts$|^crossTab\//],
   [3, 'store', /^(?:store|shared|devtools\/registry)\.ts$/],
   [4, 'composable and app', /^(?:useEventSource|useSseStore|streamRefs|plugin|context|resolve|request|headers|options|index)\.ts$|^devtools\//],
   // vue-event-source/nuxt: it uses the library through its public entry, by name, as an app does.
