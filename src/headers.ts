@@ -2,6 +2,7 @@ import type { SseOptions } from './options'
 import { toValue } from 'vue'
 import { DEV } from './env'
 import { SseError } from './errors'
+import { allowedOriginsFor } from './origins'
 import { pageHref } from './request'
 import { describeUrl } from './transports/url'
 
@@ -49,11 +50,14 @@ const warned = new Set<string>()
 /**
  * The headers for one attempt: the custom ones and the token, only for an allowed origin, and read only then (a
  * token getter may refresh a session; a request that goes without it has no reason to run it). The token is never
- * logged, nor put in a URL. Throws an `SseError` for a token or header that cannot be sent.
+ * logged, nor put in a URL. Throws an `SseError` for a token or header that cannot be sent, or for an
+ * `allowedOrigins` entry that is not an origin. `options` are the call's over the plugin's (`plugin`).
  */
-export async function requestHeaders(url: string, options: SseOptions, allowed: readonly string[]): Promise<Record<string, string>> {
+export async function requestHeaders(url: string, options: SseOptions, plugin: SseOptions): Promise<Record<string, string>> {
   if (options.token == null && options.headers == null)
     return {}
+  // Only the plugin's options or an explicit per-call list decide where the token may go: see `allowedOriginsFor`.
+  const allowed = allowedOriginsFor(plugin, options.allowedOrigins === plugin.allowedOrigins ? undefined : options.allowedOrigins)
   let origin: string | null = null
   try {
     origin = new URL(url, pageHref()).origin

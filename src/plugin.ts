@@ -4,7 +4,7 @@ import type { SseOptions } from './options'
 import { sseContextKey } from './context'
 import { isClient } from './env'
 import { reportLater } from './errors'
-import { invalidOriginMessage } from './request'
+import { invalidOriginMessage } from './origins'
 import { createSseStore } from './store'
 
 export interface SsePlugin {

@@ -4,7 +4,7 @@ import type { SseOptions, UseEventSourceOptions, UseEventSourceUrl } from './opt
 import type { StreamRequest } from './store'
 import { toValue } from 'vue'
 import { SseError } from './errors'
-import { allowedOriginsFor, resolveUrl } from './request'
+import { resolveUrl } from './request'
 import { LAST_EVENT_ID_PARAM } from './transports/url'
 
 /** `pauseWhenHidden: true`: streams close after the page has been hidden this long (ms). */
@@ -77,8 +77,6 @@ export function resolveRequest(
     const { body, json } = serializeBody(options)
     // A body means a request that can carry one: POST unless the caller names another method.
     const method = (options.method ?? (body === undefined ? 'GET' : 'POST')).toUpperCase()
-    // Only the plugin's options or an explicit per-call list decide where the token may go: see `allowedOriginsFor`.
-    const allowed = allowedOriginsFor(context.options, options.allowedOrigins === context.options.allowedOrigins ? undefined : options.allowedOrigins)
     const { pauseWhenHidden } = options
     return {
       key: JSON.stringify([resolved, method, body ?? null]),
@@ -101,10 +99,10 @@ export function resolveRequest(
           lastEventId,
           lastEventIdParam: options.lastEventIdParam ?? LAST_EVENT_ID_PARAM,
           headers: async () => {
-            // The token and header checks load only for an app that sends some.
+            // The token and header checks, and where they may go, load only for an app that sends some.
             const headers = options.token == null && options.headers == null
               ? {}
-              : await import('./headers').then(m => m.requestHeaders(resolved, options, allowed))
+              : await import('./headers').then(m => m.requestHeaders(resolved, options, context.options))
             return json ? { 'Content-Type': 'application/json', ...headers } : headers
           },
           onUnauthorized: options.onUnauthorized,

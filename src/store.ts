@@ -1,5 +1,5 @@
 import type { StoreInspector, StreamCaller } from './devtools/registry'
-import type { ConnectionConfig, EventStream, SseRole, SseStatus, StreamObserver } from './stream'
+import type { ConnectionConfig, EventStream, SseRole, SseStatus, StreamObserver, StreamState } from './stream'
 import type { TransportName } from './transports/types'
 import { useEventListener } from '@vueuse/core'
 import { effectScope, markRaw, shallowReactive } from 'vue'
@@ -98,7 +98,8 @@ export function createSseStore(): SseStoreInternal {
     connections: shallowReactive<SseConnectionInfo[]>([]),
     registry: DEV ? new StreamRegistry() : null,
   }
-  const { entries, own, registry } = tables
+  const { entries, own } = tables
+  const registry = DEV ? tables.registry : null
   const scope = effectScope(true)
   let listening = false
 
@@ -128,8 +129,7 @@ export function createSseStore(): SseStoreInternal {
     connections: tables.connections,
     subscribe(request, observer) {
       listenToPage()
-      const subscriber = new Subscriber(tables, request, observer)
-      return { listen: type => subscriber.listen(type), unsubscribe: () => subscriber.unsubscribe() }
+      return subscribe(tables, request, observer)
     },
     closeAll: () => each(stream => stream.close()),
     reconnectAll: () => each(stream => stream.open(), false),
@@ -151,6 +151,8 @@ export function createSseStore(): SseStoreInternal {
 }
 
 function remove({ entries, connections, registry }: Tables, key: string, entry: Entry): void {
+  // Spelled out where it is used, so that a production build folds the devtools calls away.
+  registry = DEV ? registry : null
   entries.delete(key)
   entry.unsubscribe()
   entry.stream.close()
@@ -182,92 +184,82 @@ function entryFor({ entries, connections }: Tables, key: string, create: () => E
 }
 
 /** One caller's hold on a stream: a connection of its own, or its share of the app's connection for the request. */
-class Subscriber {
-  private stream: EventStream | null = null
-  private done = false
-  private unsubscribeStream: () => void = () => {}
-  private readonly types: Set<string>
+function subscribe(tables: Tables, request: StreamRequest, observer: StreamObserver): Subscription {
+  const { config } = request
+  const registry = DEV ? tables.registry : null
+  const caller = request.caller ?? null
+  const types = new Set(request.events)
+  let stream: EventStream | null = null
+  let done = false
+  let unsubscribe = () => {}
 
-  constructor(private readonly tables: Tables, private readonly request: StreamRequest, private readonly observer: StreamObserver) {
-    this.types = new Set(request.events)
-    if (request.shared)
-      this.share()
-    else
-      this.own()
+  /** Observes `joined`, opening it when this caller created it or it is closed; `key` is a shared stream's. */
+  const join = (joined: EventStream, created: boolean, key: string | null) => {
+    stream = joined
+    types.forEach(type => joined.listen(type))
+    const unsubscribeObserver = joined.observe(observer)
+    if (created)
+      registry?.add(joined, key, config.method)
+    registry?.join(joined, caller)
+    const before = unsubscribe
+    unsubscribe = () => {
+      unsubscribeObserver()
+      registry?.leave(joined, caller)
+      before()
+    }
+    observer.state?.(joined.state)
+    // A shared stream left closed (closeAll(), a 204, an error) opens for a new subscriber, as a caller's own does.
+    if (created || joined.state.status === 'CLOSED')
+      joined.open()
   }
 
-  listen(type: string): void {
-    this.types.add(type)
-    this.stream?.listen(type)
-  }
-
-  unsubscribe(): void {
-    if (this.done)
-      return
-    this.done = true
-    this.unsubscribeStream()
-  }
-
-  private own(): void {
-    const { own, registry } = this.tables
-    const connection = new Connection(this.request.config)
-    own.add(connection)
-    this.unsubscribeStream = () => {
-      own.delete(connection)
+  if (!request.shared) {
+    const connection = new Connection(config)
+    tables.own.add(connection)
+    unsubscribe = () => {
+      tables.own.delete(connection)
       connection.close()
       registry?.remove(connection)
     }
-    this.join(connection, true, null)
+    join(connection, true, null)
   }
-
-  private share(): void {
-    const { request, observer, tables } = this
-    const { config } = request
-    observer.state?.({ status: 'CONNECTING', error: null, retryCount: 0, lastEventId: config.lastEventId, transport: null, role: 'local' })
+  else {
+    const state = (error: SseError | null, status: SseStatus): StreamState => ({ status, error, retryCount: 0, lastEventId: config.lastEventId, transport: null, role: 'local' })
+    observer.state?.(state(null, 'CONNECTING'))
     // Loaded by apps that share streams only, with the digest (and cross-tab) code it needs.
     import('./shared')
       .then(m => m.sharedStream(request))
       .then(({ key, create }) => {
-        if (this.done)
+        if (done)
           return
         const { entry, created } = entryFor(tables, key, create)
         entry.info.subscribers++
-        this.unsubscribeStream = () => {
+        unsubscribe = () => {
           entry.info.subscribers--
           if (entry.info.subscribers === 0 && tables.entries.get(key) === entry)
             entry.lingerTimer = setTimeout(remove, request.linger, tables, key, entry)
         }
-        this.join(entry.stream, created, key)
+        join(entry.stream, created, key)
       })
       .catch((cause: unknown) => {
-        if (this.done)
+        if (done)
           return
         const error = cause instanceof SseError ? cause : new SseError('config', 'The request headers could not be read.', { cause })
         observer.error?.(error)
-        observer.state?.({ status: 'CLOSED', error, retryCount: 0, lastEventId: config.lastEventId, transport: null, role: 'local' })
+        observer.state?.(state(error, 'CLOSED'))
       })
   }
 
-  /** Observes `stream`, opening it when this caller created it or it is closed; `key` is a shared stream's. */
-  private join(stream: EventStream, created: boolean, key: string | null): void {
-    const { observer, request } = this
-    const { registry } = this.tables
-    const caller = request.caller ?? null
-    this.stream = stream
-    this.types.forEach(type => stream.listen(type))
-    const unsubscribeObserver = stream.observe(observer)
-    if (created)
-      registry?.add(stream, key, request.config.method)
-    registry?.join(stream, caller)
-    const before = this.unsubscribeStream
-    this.unsubscribeStream = () => {
-      unsubscribeObserver()
-      registry?.leave(stream, caller)
-      before()
-    }
-    observer.state?.(stream.state)
-    // A shared stream left closed (closeAll(), a 204, an error) opens for a new subscriber, as a caller's own does.
-    if (created || stream.state.status === 'CLOSED')
-      stream.open()
+  return {
+    listen(type) {
+      types.add(type)
+      stream?.listen(type)
+    },
+    unsubscribe() {
+      if (done)
+        return
+      done = true
+      unsubscribe()
+    },
   }
 }

@@ -14,7 +14,7 @@ const LAYERS: [layer: number, name: string, files: RegExp][] = [
   [1, 'transport', /^transports\//],
   [2, 'stream', /^(?:stream|connection|watchdog|observers|backoff|digest)\.ts$|^crossTab\//],
   [3, 'store', /^(?:store|shared|devtools\/registry)\.ts$/],
-  [4, 'composable and app', /^(?:useEventSource|useSseStore|streamRefs|plugin|context|resolve|request|headers|options|index)\.ts$|^devtools\//],
+  [4, 'composable and app', /^(?:useEventSource|useSseStore|streamRefs|plugin|context|resolve|request|origins|headers|options|index)\.ts$|^devtools\//],
   // vue-event-source/nuxt: it uses the library through its public entry, by name, as an app does.
   [5, 'Nuxt module', /^nuxt\//],
   // vue-event-source/testing: installs the app's plugin with an in-memory transport, so it stands above them all.
