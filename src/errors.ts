@@ -62,26 +62,6 @@ export function isRetryable(error: SseError): boolean {
   return error.type === 'network' || error.type === 'stalled' || error.type === 'timeout'
 }
 
-const EVENT_STREAM = /^text\/event-stream\s*(?:;|$)/i
-
-/** The error a transport reports for a response it cannot stream from. */
-export function responseError(status: number, contentType: string | null, retryAfter?: number): SseError | null {
-  if (status === 401 || status === 403)
-    return new SseError('unauthorized', `The server answered ${status}: the request is not authorized.`, { status })
-  if (status !== 200) {
-    const wait = (status === 429 || status === 503) && retryAfter !== undefined ? { retryAfter } : {}
-    return new SseError('http', `The server answered ${status}; an event stream needs 200.`, { status, ...wait })
-  }
-  if (!contentType || !EVENT_STREAM.test(contentType.trim())) {
-    return new SseError(
-      'content-type',
-      `The server answered with Content-Type "${contentType ?? ''}"; an event stream needs "text/event-stream".`,
-      { status },
-    )
-  }
-  return null
-}
-
 /** Reports an exception the way the browser reports one thrown in an event listener, without unwinding the caller. */
 export function reportLater(error: unknown): void {
   if (typeof reportError === 'function') {

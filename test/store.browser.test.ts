@@ -189,7 +189,7 @@ describe('token and onUnauthorized', () => {
       source = useEventSource(`/sse/drop?total=90&every=30&retry=10&tag=${tag}`)
       return () => h('i')
     }, createSse({ token }))
-    await waitFor(() => source.lastEventId.value === '90', { timeout: 10_000 })
+    await waitFor(() => source.lastEventId.value === '90', { timeout: 25_000 })
     const connections = await serverConnections(tag)
     expect(connections.length).toBeGreaterThanOrEqual(3)
     expect(token.mock.calls.length).toBeGreaterThanOrEqual(connections.length)

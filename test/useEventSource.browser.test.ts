@@ -147,7 +147,7 @@ describe('useEventSource', () => {
       return source
     })
     result.open()
-    await waitFor(() => ids.length >= 300, { timeout: 20_000 })
+    await waitFor(() => ids.length >= 300, { timeout: 50_000 })
     await sleep(100)
     expect(ids).toEqual(Array.from({ length: 300 }, (_, i) => i + 1))
     expect(statuses.slice(0, 5)).toEqual(['CLOSED', 'CONNECTING', 'OPEN', 'CONNECTING', 'OPEN'])
@@ -162,7 +162,7 @@ describe('useEventSource', () => {
     // A cut can land before the browser reads a batch; that attempt then resumes from the same id again.
     const resumedFrom = connections.map(connection => connection.lastEventId).filter((id, i, all) => id !== all[i - 1])
     expect(resumedFrom).toEqual([null, '30', '60', '90', '120', '150', '180', '210', '240', '270'])
-  })
+  }, 60_000)
 
   it('204 ends CLOSED, without an error and without reconnecting', async () => {
     const tag = uniqueTag()

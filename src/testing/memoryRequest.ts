@@ -1,10 +1,11 @@
 import type { Transport, TransportCallbacks, TransportName, TransportRequest } from '../transports/types'
 import type { TestSseEvent } from './format'
 import { nextTick } from 'vue'
-import { responseError, SseError } from '../errors'
-import { parseRetryAfter } from '../transports/classify'
+import { SseError } from '../errors'
+import { parseRetryAfter, responseError } from '../transports/classify'
+import { resumeRequest } from '../transports/http'
 import { eventStreamReader } from '../transports/reader'
-import { describeUrl, resumeRequest } from '../transports/url'
+import { describeUrl } from '../transports/url'
 import { formatEvent, formatRetry } from './format'
 
 /**

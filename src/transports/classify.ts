@@ -1,5 +1,4 @@
-import type { SseError } from '../errors'
-import { responseError } from '../errors'
+import { SseError } from '../errors'
 
 const SECONDS = /^\d+$/
 /** An HTTP date starts with the day's name ("Sun, 06 Nov 1994 08:49:37 GMT"); Date.parse alone takes "-1" for a year. */
@@ -22,4 +21,24 @@ export function classifyResponse(response: Response): 'no-content' | SseError | 
     return 'no-content'
   // Cross-origin, `Retry-After` is readable only where the server lists it in Access-Control-Expose-Headers.
   return responseError(response.status, response.headers.get('content-type'), parseRetryAfter(response.headers.get('retry-after')))
+}
+
+const EVENT_STREAM = /^text\/event-stream\s*(?:;|$)/i
+
+/** The error a transport reports for a response it cannot stream from. */
+export function responseError(status: number, contentType: string | null, retryAfter?: number): SseError | null {
+  if (status === 401 || status === 403)
+    return new SseError('unauthorized', `The server answered ${status}: the request is not authorized.`, { status })
+  if (status !== 200) {
+    const wait = (status === 429 || status === 503) && retryAfter !== undefined ? { retryAfter } : {}
+    return new SseError('http', `The server answered ${status}; an event stream needs 200.`, { status, ...wait })
+  }
+  if (!contentType || !EVENT_STREAM.test(contentType.trim())) {
+    return new SseError(
+      'content-type',
+      `The server answered with Content-Type "${contentType ?? ''}"; an event stream needs "text/event-stream".`,
+      { status },
+    )
+  }
+  return null
 }

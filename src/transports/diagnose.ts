@@ -1,6 +1,7 @@
 import { SseError } from '../errors'
 import { classifyResponse } from './classify'
-import { describeUrl, resumeRequest } from './url'
+import { resumeRequest } from './http'
+import { describeUrl } from './url'
 
 /**
  * The browser's EventSource hides why it failed a connection. One plain request tells the status and Content-Type,

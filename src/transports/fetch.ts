@@ -1,8 +1,7 @@
 import type { TransportFactory } from './types'
-import { readEventStream } from './http'
+import { readEventStream, resumeRequest } from './http'
 import { eventStreamReader } from './reader'
 import { redirectMode } from './redirect'
-import { resumeRequest } from './url'
 
 /**
  * `fetch()` and a WHATWG-conformant stream parser: any method, body and headers, with the status and Content-Type

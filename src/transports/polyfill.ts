@@ -1,9 +1,8 @@
 import type { TransportCallbacks, TransportFactory } from './types'
 import { EventSourcePolyfill } from 'event-source-polyfill'
 import { SseError } from '../errors'
-import { MAX_BUFFER, readEventStream } from './http'
+import { MAX_BUFFER, readEventStream, resumeRequest } from './http'
 import { redirectMode } from './redirect'
-import { resumeRequest } from './url'
 
 /**
  * The polyfill arms a stall timer of its own (45 s by default, also while a slow server has not answered yet); the

@@ -19,39 +19,6 @@ export function withLastEventId(url: string, lastEventId: string, param: string 
   return `${path}?${kept.join('&')}${hash === -1 ? '' : url.slice(hash)}`
 }
 
-const EDGE_WHITESPACE = /^[\t ]|[\t ]$/
-
-/**
- * Whether `fetch()` sends this header value byte for byte: it throws on characters beyond Latin-1 and on NUL, CR and
- * LF, and HTTP trims spaces and tabs at either end, so the server would see another id.
- */
-function headerSafe(value: string): boolean {
-  if (EDGE_WHITESPACE.test(value))
-    return false
-  for (let index = 0; index < value.length; index++) {
-    const code = value.charCodeAt(index)
-    if (code > 0xFF || code === 0 || code === 10 || code === 13)
-      return false
-  }
-  return true
-}
-
-/**
- * The resume point as the `Last-Event-ID` header, which is what the spec and every server framework read, and also as
- * the query parameter `param` unless that is `false`. An id that cannot survive a trip through HTTP headers goes in
- * the query only (under the default name when `param` is `false`: it has no other way to travel).
- */
-export function resumeRequest(url: string, lastEventId: string, param: string | false): { url: string, headers: Record<string, string> } {
-  if (!lastEventId)
-    return { url, headers: {} }
-  if (!headerSafe(lastEventId))
-    return { url: withLastEventId(url, lastEventId, param || LAST_EVENT_ID_PARAM), headers: {} }
-  return {
-    url: param === false ? url : withLastEventId(url, lastEventId, param),
-    headers: { 'Last-Event-ID': lastEventId },
-  }
-}
-
 const QUERY_OR_FRAGMENT = /[?#].*$/s
 const USERINFO = /^([a-z][a-z\d+\-.]*:)?\/\/[^/?#@]*@/i
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { isRetryable, responseError, SseError } from '../../src/errors'
+import { isRetryable, SseError } from '../../src/errors'
+import { responseError } from '../../src/transports/classify'
 
 describe('responseError', () => {
   it('accepts text/event-stream with parameters, in any case', () => {
