@@ -1,8 +1,68 @@
-import type { StreamRequest } from './store'
+import type { Entry, StreamRequest, Tables } from './store'
 import type { ConnectionConfig, EventStream } from './stream'
+import { markRaw, shallowReactive } from 'vue'
 import { Connection } from './connection'
 import { digest } from './digest'
+import { DEV } from './env'
 import { describeUrl } from './transports/url'
+
+/**
+ * Joins the app's shared stream for `request`, made on first use and closed `linger` ms after its last subscriber
+ * leaves: `join` gets it, whether this caller created it, its key, and how this caller leaves it. Nothing happens once
+ * `done()`; a failure to read the headers the key needs rejects.
+ */
+export async function joinShared(
+  tables: Tables,
+  request: StreamRequest,
+  done: () => boolean,
+  join: (stream: EventStream, created: boolean, key: string, leave: () => void) => void,
+): Promise<void> {
+  const { key, create } = await sharedStream(request)
+  if (done())
+    return
+  const { entry, created } = entryFor(tables, key, create)
+  entry.info.subscribers++
+  join(entry.stream, created, key, () => {
+    entry.info.subscribers--
+    if (entry.info.subscribers === 0 && tables.entries.get(key) === entry)
+      entry.lingerTimer = setTimeout(entry.remove, request.linger)
+  })
+}
+
+/** The shared stream for `key`, made with `create` on first use. */
+function entryFor({ entries, connections, registry }: Tables, key: string, create: () => EventStream): { entry: Entry, created: boolean } {
+  const found = entries.get(key)
+  if (found) {
+    clearTimeout(found.lingerTimer)
+    return { entry: found, created: false }
+  }
+  const stream = markRaw(create())
+  const info = shallowReactive({ key, url: stream.url, subscribers: 0, ...stream.state })
+  const unsubscribe = stream.observe({
+    state: state => Object.assign(info, state),
+    event: (event) => {
+      info.lastEventId = event.lastEventId
+    },
+  })
+  const entry: Entry = {
+    stream,
+    info,
+    remove() {
+      entries.delete(key)
+      unsubscribe()
+      stream.close()
+      // Spelled out here, so that a production build folds the devtools call away.
+      if (DEV)
+        registry?.remove(stream)
+      const index = connections.indexOf(info)
+      if (index !== -1)
+        connections.splice(index, 1)
+    },
+  }
+  entries.set(key, entry)
+  connections.push(info)
+  return { entry, created: true }
+}
 
 /**
  * The key of a shared stream and how to make it. The key is a digest of everything the server sees, the token and

@@ -2,7 +2,7 @@ import type { StoreInspector, StreamCaller } from './devtools/registry'
 import type { ConnectionConfig, EventStream, SseRole, SseStatus, StreamObserver, StreamState } from './stream'
 import type { TransportName } from './transports/types'
 import { useEventListener } from '@vueuse/core'
-import { effectScope, markRaw, shallowReactive } from 'vue'
+import { effectScope, shallowReactive } from 'vue'
 import { Connection } from './connection'
 import { StreamRegistry } from './devtools/registry'
 import { DEV, isClient } from './env'
@@ -73,15 +73,17 @@ export interface SseStoreInternal extends SseStore {
   inspect: (inspector: StoreInspector) => () => void
 }
 
-interface Entry {
+/** A shared stream and what the store shows of it (see `joinShared`). */
+export interface Entry {
   stream: EventStream
   info: { -readonly [K in keyof SseConnectionInfo]: SseConnectionInfo[K] }
   lingerTimer?: ReturnType<typeof setTimeout>
-  unsubscribe: () => void
+  /** Closes the stream and takes it out of the store. */
+  remove: () => void
 }
 
 /** What one app's store holds. */
-interface Tables {
+export interface Tables {
   /** Shared streams by key. */
   entries: Map<string, Entry>
   /** The callers' own connections (`shared: false`). */
@@ -135,9 +137,9 @@ export function createSseStore(): SseStoreInternal {
     reconnectAll: () => each(stream => stream.open(), false),
     dispose() {
       scope.stop()
-      for (const [key, entry] of entries) {
+      for (const entry of entries.values()) {
         clearTimeout(entry.lingerTimer)
-        remove(tables, key, entry)
+        entry.remove()
       }
       own.forEach((stream) => {
         stream.close()
@@ -148,39 +150,6 @@ export function createSseStore(): SseStoreInternal {
     },
     inspect: inspector => registry?.inspect(inspector) ?? (() => {}),
   }
-}
-
-function remove({ entries, connections, registry }: Tables, key: string, entry: Entry): void {
-  // Spelled out where it is used, so that a production build folds the devtools calls away.
-  registry = DEV ? registry : null
-  entries.delete(key)
-  entry.unsubscribe()
-  entry.stream.close()
-  registry?.remove(entry.stream)
-  const index = connections.indexOf(entry.info)
-  if (index !== -1)
-    connections.splice(index, 1)
-}
-
-/** The shared stream for `key`, made with `create` on first use. */
-function entryFor({ entries, connections }: Tables, key: string, create: () => EventStream): { entry: Entry, created: boolean } {
-  const found = entries.get(key)
-  if (found) {
-    clearTimeout(found.lingerTimer)
-    return { entry: found, created: false }
-  }
-  const stream = markRaw(create())
-  const info = shallowReactive({ key, url: stream.url, subscribers: 0, ...stream.state })
-  const unsubscribe = stream.observe({
-    state: state => Object.assign(info, state),
-    event: (event) => {
-      info.lastEventId = event.lastEventId
-    },
-  })
-  const entry: Entry = { stream, info, unsubscribe }
-  entries.set(key, entry)
-  connections.push(info)
-  return { entry, created: true }
 }
 
 /** One caller's hold on a stream: a connection of its own, or its share of the app's connection for the request. */
@@ -228,19 +197,10 @@ function subscribe(tables: Tables, request: StreamRequest, observer: StreamObser
     observer.state?.(state(null, 'CONNECTING'))
     // Loaded by apps that share streams only, with the digest (and cross-tab) code it needs.
     import('./shared')
-      .then(m => m.sharedStream(request))
-      .then(({ key, create }) => {
-        if (done)
-          return
-        const { entry, created } = entryFor(tables, key, create)
-        entry.info.subscribers++
-        unsubscribe = () => {
-          entry.info.subscribers--
-          if (entry.info.subscribers === 0 && tables.entries.get(key) === entry)
-            entry.lingerTimer = setTimeout(remove, request.linger, tables, key, entry)
-        }
-        join(entry.stream, created, key)
-      })
+      .then(m => m.joinShared(tables, request, () => done, (joined, created, key, leave) => {
+        unsubscribe = leave
+        join(joined, created, key)
+      }))
       .catch((cause: unknown) => {
         if (done)
           return
