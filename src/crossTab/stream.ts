@@ -279,7 +279,8 @@ export class CrossTabStream implements EventStream {
         Object.assign(this.state, state)
         // Only on joining: later, the events and ids in between keep it current, and a new leader that resumes from
         // an older id must not move it back.
-        if (!this.caughtUp && lastEventId !== '')
+        // (A leader of an older version of the library sends none.)
+        if (!this.caughtUp && typeof lastEventId === 'string' && lastEventId !== '')
           this.state.lastEventId = lastEventId
         this.caughtUp = true
         this.notify()
