@@ -29,7 +29,7 @@ export class Watchdog {
 
   /** The response head arrived: watch for health and for silence. */
   opened(): void {
-    clearTimeout(this.timers.connect)
+    this.clear()
     this.timers.health = setTimeout(() => this.alarms.healthy(), HEALTHY_AFTER)
     const timeout = this.heartbeatTimeout
     if (!(timeout > 0))
