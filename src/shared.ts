@@ -8,14 +8,14 @@ import { describeUrl } from './transports/url'
 
 /**
  * Joins the app's shared stream for `request`, made on first use and closed `linger` ms after its last subscriber
- * leaves: `join` gets it, whether this caller created it, its key, and how this caller leaves it. Nothing happens once
- * `done()`; a failure to read the headers the key needs rejects.
+ * leaves: `join` gets it, whether this caller created it, its key, and how this caller unsubscribes. Nothing happens
+ * once `done()`; a failure to read the headers the key needs rejects.
  */
 export async function joinShared(
   tables: Tables,
   request: StreamRequest,
   done: () => boolean,
-  join: (stream: EventStream, created: boolean, key: string, leave: () => void) => void,
+  join: (stream: EventStream, created: boolean, key: string, unsubscribe: () => void) => void,
 ): Promise<void> {
   const { key, create } = await sharedStream(request)
   if (done())

@@ -197,8 +197,8 @@ function subscribe(tables: Tables, request: StreamRequest, observer: StreamObser
     observer.state?.(state(null, 'CONNECTING'))
     // Loaded by apps that share streams only, with the digest (and cross-tab) code it needs.
     import('./shared')
-      .then(m => m.joinShared(tables, request, () => done, (joined, created, key, leave) => {
-        unsubscribe = leave
+      .then(m => m.joinShared(tables, request, () => done, (joined, created, key, unsubscribeShared) => {
+        unsubscribe = unsubscribeShared
         join(joined, created, key)
       }))
       .catch((cause: unknown) => {
