@@ -1,3 +1,5 @@
+import { timerDelay } from './env'
+
 /**
  * The floor of every reconnect delay (ms) when the caller's own `delay` is not smaller: a server's `retry: 0` (or 1)
  * can never turn reconnects into a request loop.
@@ -52,7 +54,7 @@ export function backoffDelay(attempt: number, { delay, maxDelay, serverRetry }: 
  */
 export function reconnectDelay(attempt: number, options: BackoffOptions, retryAfter?: number, random: () => number = Math.random): number {
   const backoff = backoffDelay(attempt, options, random)
-  return retryAfter === undefined ? backoff : Math.max(backoff, retryAfter + Math.round(random() * retryAfter * 0.1))
+  return timerDelay(retryAfter === undefined ? backoff : Math.max(backoff, retryAfter + Math.round(random() * retryAfter * 0.1)))
 }
 
 export interface ReconnectOptions {
@@ -80,11 +82,12 @@ export interface ReconnectOptions {
 
 export type ResolvedReconnect = Required<Omit<ReconnectOptions, 'onFailed'>> & Pick<ReconnectOptions, 'onFailed'>
 
-/** `autoReconnect` with its defaults; null when it is off. */
-export function reconnectOptions(option: boolean | ReconnectOptions): ResolvedReconnect | null {
+/** `autoReconnect` with its defaults, each also in place of an `undefined` (a prop passed through); null when off. */
+export function reconnectOptions(option: boolean | ReconnectOptions | undefined): ResolvedReconnect | null {
   if (option === false)
     return null
-  return { retries: Infinity, delay: 1000, maxDelay: 30_000, ...(option === true ? {} : option) }
+  const { retries = Infinity, delay = 1000, maxDelay = 30_000, onFailed } = option === true || option == null ? {} : option
+  return { retries, delay: timerDelay(delay), maxDelay: timerDelay(maxDelay), onFailed }
 }
 
 /** Whether one more attempt may be made after `retried`: `retries` as a count (`-1`: for ever) or VueUse's function form. */

@@ -1,9 +1,10 @@
 import type { ConnectionConfig, EventStream, MutableStreamState, PageSignal, StreamObserver, StreamState } from './stream'
 import type { Transport, TransportCallbacks, TransportFactory } from './transports/types'
-import { BROWSER_RECONNECT_DELAY, mayRetry, online, reconnectDelay, reconnectOptions } from './backoff'
+import { BROWSER_RECONNECT_DELAY, mayRetry, MIN_RECONNECT_DELAY, online, reconnectDelay, reconnectOptions } from './backoff'
+import { timerDelay } from './env'
 import { isRetryable, SseError } from './errors'
 import { Observers } from './observers'
-import { guardStart, loadTransport, pickTransport } from './transports/pick'
+import { attemptTransport, guardStart, loadTransport } from './transports/pick'
 import { Watchdog } from './watchdog'
 
 /**
@@ -31,6 +32,11 @@ export class Connection implements EventStream {
   private healthy = false
   /** The last reconnect of our own that resumed over fetch failed before any answer: try the EventSource next. */
   private fetchResumeFailed = false
+  /** The EventSource failed an attempt without saying why: fetch makes the next ones, until a stream opens. */
+  private nativeFailed = false
+  /** When the last attempt opened, and whether it opened sooner than `MIN_RECONNECT_DELAY` after the one before. */
+  private openedAt = 0
+  private reopenedFast = false
   /** Between `open()` and `close()`. */
   private wanted = false
   /** Closed because the page is hidden (`pauseWhenHidden`); reopens when it is shown. */
@@ -89,8 +95,9 @@ export class Connection implements EventStream {
     if (!this.wanted)
       return
     if (signal === 'online') {
-      // Back online: whatever wait is under way was for a network that is there again.
-      if (this.state.status === 'CONNECTING' && !this.transport && !this.paused)
+      // Back online: a wait for the next attempt was for a network that is there again. (Not a wait for
+      // `onUnauthorized`, whose fresh token the next attempt needs.)
+      if (this.timers.retry !== undefined)
         void this.connect()
       return
     }
@@ -125,11 +132,12 @@ export class Connection implements EventStream {
       headers = await config.headers()
       if (generation !== this.generation)
         return
-      const hasBody = config.body !== undefined
-      const hasHeaders = Object.keys(headers).length > 0
-      const name = pickTransport(config.transport, config.method, hasBody, hasHeaders, state.lastEventId !== '' && !this.fetchResumeFailed)
-      // Fetch standing in for the EventSource, and the one before it could not get through: alternate the two.
-      resumedOverFetch = name === 'fetch' && pickTransport(config.transport, config.method, hasBody, hasHeaders) === 'native'
+      const attempt = attemptTransport(config, Object.keys(headers).length > 0, {
+        resuming: state.lastEventId !== '' && !this.fetchResumeFailed,
+        afterNativeFailure: this.nativeFailed,
+      })
+      const { name } = attempt
+      resumedOverFetch = attempt.standIn
       this.fetchResumeFailed = false
       state.transport = name
       factory = guardStart(await (config.loadTransport ?? loadTransport)(name))
@@ -165,6 +173,10 @@ export class Connection implements EventStream {
         if (!current())
           return
         state.error = null
+        this.nativeFailed = false
+        const now = Date.now()
+        this.reopenedFast = now - this.openedAt < MIN_RECONNECT_DELAY
+        this.openedAt = now
         this.watchdog.opened()
         this.setStatus('OPEN')
         this.observers.open()
@@ -188,18 +200,17 @@ export class Connection implements EventStream {
       },
       retry: (ms) => {
         if (current())
-          this.serverRetry = ms
+          this.serverRetry = timerDelay(ms)
       },
-      activity: () => {
-        if (current())
-          this.watchdog.touch()
-      },
+      activity: () => current() && this.watchdog.touch(),
+      comment: text => current() && this.observers.comment(text),
       reconnecting: (error) => {
         // The browser's own reconnect resumes with the header and the server's `retry:`: let it run while the stream
-        // is healthy and the network is there; otherwise (a server that accepts and drops, a retry: 0 loop, a dead
-        // server, offline) the drop is a failure like any other and backoff applies.
+        // is healthy, the network is there and its reconnects keep the floor; otherwise (a server that accepts and
+        // drops, a retry: 0 loop with an event per connection, a dead server, offline) the drop is a failure like any
+        // other and backoff applies.
         const options = reconnectOptions(config.autoReconnect)
-        if (!current() || !this.healthy || !online() || !options || !mayRetry(options, state.retryCount))
+        if (!current() || !this.healthy || this.reopenedFast || !online() || !options || !mayRetry(options, state.retryCount))
           return false
         this.healthy = false
         this.watchdog.clear()
@@ -221,7 +232,9 @@ export class Connection implements EventStream {
           this.stop(null)
         }
         else {
-          this.retryLater(null)
+          // `refused`: the EventSource failed it on an answer it does not show; fetch, which sees it, asks next.
+          this.nativeFailed ||= reason === 'refused'
+          this.retryLater(null, reason === 'refused')
         }
       },
       fail: (error) => {
@@ -267,22 +280,21 @@ export class Connection implements EventStream {
       this.stop(error)
   }
 
-  private retryLater(error: SseError | null): void {
+  /**
+   * The next attempt after backoff. `unknown`: the EventSource failed the attempt without saying why; the next one,
+   * over fetch, learns it, and no retry is spent on not knowing.
+   */
+  private retryLater(error: SseError | null, unknown = false): void {
     const options = reconnectOptions(this.config.autoReconnect)
     const { state } = this
     if (!options) {
-      this.stop(error)
+      this.stop(error ?? (unknown ? new SseError('network', 'The browser refused the event stream.') : null))
       return
     }
-    if (!online()) {
-      // Nothing can succeed until the network is back, and `online` reconnects at once: no retry is spent.
-      if (error)
-        this.report(error)
-      this.halt()
-      this.setStatus('CONNECTING')
-      return
-    }
-    if (!mayRetry(options, state.retryCount)) {
+    // Offline, nothing can succeed until the network is back, and `online` reconnects at once: no retry is spent.
+    // Some WebViews never fire `online`, so the stream tries again after `maxDelay` all the same.
+    const offline = !online()
+    if (!offline && !unknown && !mayRetry(options, state.retryCount)) {
       this.stop(new SseError('retries-exhausted', `Gave up after ${state.retryCount} reconnect attempts.`, { status: error?.status, cause: error ?? undefined }))
       options.onFailed?.()
       return
@@ -290,9 +302,10 @@ export class Connection implements EventStream {
     if (error)
       this.report(error)
     // A stream that ended cleanly after proving healthy starts the backoff over; anything else doubles it.
-    const attempt = error === null && this.healthy ? 0 : state.retryCount
+    const attempt = offline ? Infinity : error === null && this.healthy ? 0 : state.retryCount
     const delay = reconnectDelay(attempt, { ...options, serverRetry: this.serverRetry }, error?.retryAfter)
-    state.retryCount++
+    if (!offline && !unknown)
+      state.retryCount++
     this.halt()
     this.setStatus('CONNECTING')
     this.timers.retry = setTimeout(() => void this.connect(), delay)
@@ -302,6 +315,7 @@ export class Connection implements EventStream {
   /** Ends the current attempt and its timers (not the page's); returns the new generation. */
   private halt(): number {
     clearTimeout(this.timers.retry)
+    this.timers.retry = undefined
     this.watchdog.clear()
     this.transport?.close()
     this.transport = null

@@ -9,3 +9,14 @@ declare const process: { env: { NODE_ENV?: string } }
 export const DEV: boolean = process.env.NODE_ENV !== 'production'
 
 export const isClient = typeof window !== 'undefined' && typeof document !== 'undefined'
+
+/** The longest delay a browser timer holds (ms): past it, `setTimeout` fires at once. */
+export const MAX_TIMER_DELAY = 2 ** 31 - 1
+
+/**
+ * A delay a caller or a server set, as a timer can run it: clamped to `MAX_TIMER_DELAY`, never wrapped into an instant
+ * retry; NaN and negative values are 0.
+ */
+export function timerDelay(ms: number): number {
+  return ms > 0 ? Math.min(ms, MAX_TIMER_DELAY) : 0
+}

@@ -47,6 +47,10 @@ export class Observers {
     this.each(observer => observer.id?.(lastEventId))
   }
 
+  comment(text: string): void {
+    this.each(observer => observer.comment?.(text))
+  }
+
   private each(call: (observer: StreamObserver) => void): void {
     for (const observer of this.set) {
       try {

@@ -157,6 +157,11 @@ export interface UseEventSourceOptions<Data = string, Events extends SseEventMap
   onOpen?: () => void
   /** Called for every error. */
   onError?: (error: SseError) => void
+  /**
+   * Called for every comment line (`: ping`), with its text after the colon (and one space). The fetch and polyfill
+   * transports see comments; the browser's `EventSource` hides them.
+   */
+  onComment?: (text: string) => void
   /** Resume point for the first connect. */
   initialLastEventId?: string
   /** Parses the data of every message (VueUse-compatible). */

@@ -3,6 +3,7 @@ import type { StreamCaller } from './devtools/registry'
 import type { SseOptions, UseEventSourceOptions, UseEventSourceUrl } from './options'
 import type { StreamRequest } from './store'
 import { toValue } from 'vue'
+import { timerDelay } from './env'
 import { SseError } from './errors'
 import { resolveUrl } from './request'
 import { LAST_EVENT_ID_PARAM } from './transports/url'
@@ -25,7 +26,7 @@ export function mergeOptions<Options extends object>(plugin: SseOptions, call: O
 
 /** `connectTimeout` (default 30 s), shortened by a shorter `heartbeatTimeout`: a silent server is silent before its head too. */
 function connectTimeout({ connectTimeout = 30_000, heartbeatTimeout = 0 }: SseOptions): number {
-  return heartbeatTimeout > 0 && (connectTimeout <= 0 || heartbeatTimeout < connectTimeout) ? heartbeatTimeout : connectTimeout
+  return timerDelay(heartbeatTimeout > 0 && (!(connectTimeout > 0) || heartbeatTimeout < connectTimeout) ? heartbeatTimeout : connectTimeout)
 }
 
 /** The body as sent: a string as it is, anything else as JSON; a `config` error when it cannot be. */
@@ -84,7 +85,7 @@ export function resolveRequest(
         events,
         shared,
         crossTab: shared && options.crossTab === true,
-        linger: options.linger ?? 0,
+        linger: timerDelay(options.linger ?? 0),
         caller,
         config: {
           url: resolved,
@@ -93,9 +94,9 @@ export function resolveRequest(
           withCredentials: options.withCredentials ?? false,
           transport: options.transport ?? 'auto',
           autoReconnect: options.autoReconnect ?? true,
-          heartbeatTimeout: options.heartbeatTimeout ?? 0,
+          heartbeatTimeout: timerDelay(options.heartbeatTimeout ?? 0),
           connectTimeout: connectTimeout(options),
-          pauseWhenHidden: pauseWhenHidden === true ? PAUSE_WHEN_HIDDEN_DEFAULT : Number(pauseWhenHidden || 0),
+          pauseWhenHidden: pauseWhenHidden === true ? PAUSE_WHEN_HIDDEN_DEFAULT : timerDelay(Number(pauseWhenHidden || 0)),
           lastEventId,
           lastEventIdParam: options.lastEventIdParam ?? LAST_EVENT_ID_PARAM,
           headers: async () => {

@@ -91,6 +91,8 @@ export interface Tables {
   connections: SseConnectionInfo[]
   /** What the devtools show: kept from the first connection on, in development only. */
   registry: StreamRegistry | null
+  /** The app is gone: a join still resolving its key opens nothing. */
+  disposed: boolean
 }
 
 export function createSseStore(): SseStoreInternal {
@@ -99,6 +101,7 @@ export function createSseStore(): SseStoreInternal {
     own: new Set(),
     connections: shallowReactive<SseConnectionInfo[]>([]),
     registry: DEV ? new StreamRegistry() : null,
+    disposed: false,
   }
   const { entries, own } = tables
   const registry = DEV ? tables.registry : null
@@ -136,6 +139,7 @@ export function createSseStore(): SseStoreInternal {
     closeAll: () => each(stream => stream.close()),
     reconnectAll: () => each(stream => stream.open(), false),
     dispose() {
+      tables.disposed = true
       scope.stop()
       for (const entry of entries.values()) {
         clearTimeout(entry.lingerTimer)
@@ -197,12 +201,12 @@ function subscribe(tables: Tables, request: StreamRequest, observer: StreamObser
     observer.state?.(state(null, 'CONNECTING'))
     // Loaded by apps that share streams only, with the digest (and cross-tab) code it needs.
     import('./shared')
-      .then(m => m.joinShared(tables, request, () => done, (joined, created, key, unsubscribeShared) => {
+      .then(m => m.joinShared(tables, request, () => done || tables.disposed, (joined, created, key, unsubscribeShared) => {
         unsubscribe = unsubscribeShared
         join(joined, created, key)
       }))
       .catch((cause: unknown) => {
-        if (done)
+        if (done || tables.disposed)
           return
         const error = cause instanceof SseError ? cause : new SseError('config', 'The request headers could not be read.', { cause })
         observer.error?.(error)

@@ -35,6 +35,8 @@ export interface StreamObserver {
   retrying?: (delay: number) => void
   /** A block that only set the id moved the resume point to `lastEventId` (the state is notified as well). */
   id?: (lastEventId: string) => void
+  /** A comment line (`: ping`), where the transport can see them. */
+  comment?: (text: string) => void
 }
 
 /** The page's signals a stream acts on; the store listens once for all of its streams. */

@@ -7,7 +7,7 @@ import { SseError as ParseError } from './errors'
 
 type Handler = (message: SseMessage<never>) => void
 
-type RefsOptions<Data> = Pick<UseEventSourceOptions<Data>, 'history' | 'events' | 'serializer' | 'json' | 'onMessage' | 'onOpen' | 'onError' | 'initialLastEventId'>
+type RefsOptions<Data> = Pick<UseEventSourceOptions<Data>, 'history' | 'events' | 'serializer' | 'json' | 'onMessage' | 'onOpen' | 'onError' | 'onComment' | 'initialLastEventId'>
 
 interface Refs<Data> {
   status: ShallowRef<SseStatus>
@@ -88,7 +88,7 @@ function observe<Data>(
   types: Set<string>,
   handlers: Map<string, Set<Handler>>,
   { read, report }: Reader<Data>,
-  { history = 0, onMessage, onOpen, onError }: RefsOptions<Data>,
+  { history = 0, onMessage, onOpen, onError, onComment }: RefsOptions<Data>,
 ): StreamObserver {
   const historySize = Math.max(0, Math.floor(history))
   let seenError: SseError | null = null
@@ -133,6 +133,7 @@ function observe<Data>(
       onOpen?.()
     },
     error: failure => onError?.(failure),
+    comment: onComment,
     state(state) {
       status.value = state.status
       retryCount.value = state.retryCount

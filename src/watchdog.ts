@@ -1,4 +1,5 @@
 import { HEALTHY_AFTER } from './backoff'
+import { timerDelay } from './env'
 
 export interface WatchdogAlarms {
   /** No response head within `ms`. */
@@ -24,7 +25,7 @@ export class Watchdog {
   awaitHead(ms: number): void {
     clearTimeout(this.timers.connect)
     if (ms > 0)
-      this.timers.connect = setTimeout(() => this.alarms.timeout(ms), ms)
+      this.timers.connect = setTimeout(() => this.alarms.timeout(ms), timerDelay(ms))
   }
 
   /** The response head arrived: watch for health and for silence. */

@@ -66,13 +66,17 @@ interface TabOptions {
   user?: string
   /** More query parameters for /sse/counter. */
   query?: string
+  /** The stream's path, instead of /sse/counter?interval=40. */
+  path?: string
+  /** `pauseWhenHidden`, in ms. */
+  pause?: number
 }
 
 async function openTab(tag: string, name: string, options: number | TabOptions = 5): Promise<Page> {
-  const { components = 5, user = 'a', query = '' } = typeof options === 'number' ? { components: options } : options
+  const { components = 5, user = 'a', query = '', path = '/sse/counter?interval=40', pause = 0 } = typeof options === 'number' ? { components: options } : options
   const page = await context.newPage()
-  const url = encodeURIComponent(`/sse/counter?interval=40&tag=${tag}${query}`)
-  await page.goto(`${origin}/test/crosstab/index.html?components=${components}&tab=${name}&user=${user}&url=${url}`)
+  const url = encodeURIComponent(`${path}&tag=${tag}${query}`)
+  await page.goto(`${origin}/test/crosstab/index.html?components=${components}&tab=${name}&user=${user}&pause=${pause}&url=${url}`)
   await page.waitForFunction(() => window.ready === true)
   return page
 }
@@ -410,5 +414,53 @@ describe('crossTab: identity', { timeout: 60_000 }, () => {
     // Each user's leader connects with its own token, and no tab ever puts one on a channel.
     for (const tab of [alice, bob, alice2])
       expect(await tab.evaluate(() => window.broadcast.join('\n'))).not.toContain('secret-of')
+  })
+})
+
+describe('crossTab: what the leader sees, the followers see once', { timeout: 60_000 }, () => {
+  it('pauseWhenHidden: a hidden leader keeps the stream while another tab shows it; hidden everywhere, it pauses', async () => {
+    context = await browser.newContext()
+    const tag = `pause-${Date.now()}`
+    const leader = await openTab(tag, 'leader', { components: 1, pause: 300 })
+    await waitFor(async () => (await leader.evaluate(() => window.stream()))?.role === 'leader', 'a leader')
+    const follower = await openTab(tag, 'follower', { components: 1, pause: 300 })
+    await waitFor(async () => (await received(follower))[0]!.length > 3, 'the follower receiving')
+    await leader.evaluate(() => window.setHidden(true))
+    await sleep(1500)
+    const open = (await records(tag)).filter(record => record.open)
+    expect(open).toHaveLength(1)
+    const before = (await received(follower))[0]!.length
+    await sleep(500)
+    expect((await received(follower))[0]!.length).toBeGreaterThan(before)
+    // No tab of the origin shows the stream: the leader pauses.
+    await follower.evaluate(() => window.setHidden(true))
+    await waitFor(async () => (await records(tag)).every(record => !record.open), 'the stream paused')
+    // One shows it again: the stream resumes.
+    await follower.evaluate(() => window.setHidden(false))
+    await waitFor(async () => (await records(tag)).some(record => record.open), 'the stream resumed')
+  })
+
+  it('a follower\'s error changes once per error of the leader\'s stream, not with every heartbeat', async () => {
+    context = await browser.newContext()
+    const tag = `error-${Date.now()}`
+    const leader = await openTab(tag, 'leader', { components: 1, path: '/sse/status/404?x=1' })
+    await waitFor(async () => (await leader.evaluate(() => window.stream()))?.role === 'leader', 'a leader')
+    const follower = await openTab(tag, 'follower', { components: 1, path: '/sse/status/404?x=1' })
+    await waitFor(() => follower.evaluate(() => window.errorChanges > 0), 'the follower showing the error')
+    await sleep(1500)
+    const settled = await follower.evaluate(() => window.errorChanges)
+    await sleep(3500)
+    expect(await follower.evaluate(() => window.errorChanges)).toBe(settled)
+  })
+
+  it('comments reach the subscribers of every tab', async () => {
+    context = await browser.newContext()
+    const tag = `comments-${Date.now()}`
+    const leader = await openTab(tag, 'leader', { components: 1, path: '/sse/heartbeat?interval=100' })
+    await waitFor(async () => (await leader.evaluate(() => window.stream()))?.role === 'leader', 'a leader')
+    const follower = await openTab(tag, 'follower', { components: 1, path: '/sse/heartbeat?interval=100' })
+    await waitFor(() => follower.evaluate(() => window.comments.length >= 3), 'comments in the follower')
+    expect(await follower.evaluate(() => window.comments[0])).toBe('ping')
+    expect(await leader.evaluate(() => window.comments.length)).toBeGreaterThan(0)
   })
 })

@@ -147,7 +147,7 @@ describe('the Vue Devtools inspector', () => {
       key: connection!.key,
       url: `${origin}/sse/counter`,
       method: 'GET',
-      transport: 'native',
+      transport: 'fetch',
       status: 'OPEN',
       role: 'local',
       shared: true,

@@ -180,6 +180,21 @@ describe('crossTab', () => {
   })
 })
 
+describe('an app unmounted while a shared stream is still being joined', () => {
+  it('opens nothing afterwards, also for a caller outside any component', async () => {
+    const tag = uniqueTag('dispose-join')
+    const app = createApp(defineComponent({ render: () => h('div') }))
+    app.use(createSse())
+    app.mount(document.createElement('div'))
+    // Outside any scope: only the app's end can stop it, and the join is still computing the stream's key.
+    const stream = app.runWithContext(() => useEventSource(`/sse/counter?tag=${tag}`, { shared: true }))
+    app.unmount()
+    await sleep(1000)
+    expect(await serverConnections(tag)).toEqual([])
+    expect(stream.status.value).not.toBe('OPEN')
+  })
+})
+
 describe('closeAll() and reconnectAll()', () => {
   it('closeAll() closes every connection and keeps its subscribers, shown CLOSED; reconnectAll() reopens them', async () => {
     const tag = uniqueTag()

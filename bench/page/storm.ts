@@ -1,13 +1,13 @@
 // Storm: one client per browser context holds a stream until the server drops everyone at once; the runner reads
 // from the server's records when each client came back.
 
-import type { TransportName } from './subjects'
+import type { TransportChoice } from 'vue-event-source'
 import { effectScope } from 'vue'
 import { useEventSource } from 'vue-event-source'
 
 export interface StormArgs {
-  /** The library with its default reconnect policy, or the browser's EventSource alone. */
-  subject: { kind: 'lib', transport: TransportName } | { kind: 'raw' }
+  /** The library with its default reconnect policy (no `transport`: no options at all), or the EventSource alone. */
+  subject: { kind: 'lib', transport?: TransportChoice } | { kind: 'raw' }
   url: string
 }
 
@@ -22,7 +22,7 @@ export function storm(args: StormArgs): void {
   }
   const scope = effectScope(true)
   const transport = args.subject.transport
-  scope.run(() => useEventSource(args.url, { transport: transport === 'native' ? 'auto' : transport }))
+  scope.run(() => transport === undefined ? useEventSource(args.url) : useEventSource(args.url, { transport }))
   close = () => scope.stop()
 }
 

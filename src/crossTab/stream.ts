@@ -1,4 +1,5 @@
-import type { ConnectionConfig, EventStream, MutableStreamState, PageSignal, StreamObserver } from '../stream'
+import type { SseError } from '../errors'
+import type { ConnectionConfig, EventStream, MutableStreamState, PageSignal, SseStatus, StreamObserver, StreamState } from '../stream'
 import type { RawEvent } from '../transports/types'
 import type { FollowerBody, FollowerMessage, LeaderBody, WireMessage } from './wire'
 import { Connection } from '../connection'
@@ -7,6 +8,7 @@ import { Observers } from '../observers'
 import { LeaderLock } from './lock'
 import { watchPageLifecycle } from './page'
 import { Pulse } from './pulse'
+import { SharedVisibility } from './visibility'
 import { fromFollower, fromWire, fromWireState, ReplayFilter, streamName, toWire, toWireState } from './wire'
 
 export { crossTabSupported } from './wire'
@@ -48,6 +50,7 @@ export class CrossTabStream implements EventStream {
   /** The leader's epoch: this tab's own while it leads, else the newest it has heard. */
   private epoch = 0
   private readonly pulse = new Pulse()
+  private readonly visibility = new SharedVisibility(body => this.post(body))
   /** Since joining, this tab has learned the resume point from the leader (a state, an event or an id). */
   private caughtUp = false
 
@@ -85,6 +88,9 @@ export class CrossTabStream implements EventStream {
   }
 
   page(signal: PageSignal): void {
+    // Paused only while no tab that reads the stream is visible (see SharedVisibility).
+    if (signal !== 'online' && this.config.pauseWhenHidden)
+      return this.visibility.page(signal, this.connection)
     this.connection?.page(signal)
   }
 
@@ -94,8 +100,7 @@ export class CrossTabStream implements EventStream {
     this.unwatchPage?.()
     this.unwatchPage = null
     this.leave()
-    this.state.status = 'CLOSED'
-    this.notify()
+    this.notify('CLOSED')
   }
 
   private join(): void {
@@ -104,8 +109,7 @@ export class CrossTabStream implements EventStream {
     this.suspended = false
     this.caughtUp = false
     this.unwatchPage ??= watchPageLifecycle(() => this.suspend(), () => this.resume())
-    this.state.status = 'CONNECTING'
-    this.notify()
+    this.notify('CONNECTING')
     streamName(this.key, this.config).then((name) => {
       if (this.member !== member)
         return
@@ -151,8 +155,7 @@ export class CrossTabStream implements EventStream {
       return
     this.leave()
     this.suspended = true
-    this.state.status = 'CONNECTING'
-    this.notify()
+    this.notify('CONNECTING')
   }
 
   /** Back from a freeze or the bfcache: joins as a newcomer, following the current leader or leading if none. */
@@ -168,53 +171,52 @@ export class CrossTabStream implements EventStream {
     let previousId = this.state.lastEventId
     const connection = new Connection({ ...this.config, lastEventId: this.state.lastEventId })
     for (const type of this.allEvents) connection.listen(type)
+    // What the connection reports while it is this tab's: told to the other tabs, then to this tab's subscribers.
+    const relay = <Value>(tell: (value: Value) => void) => (value: Value) => {
+      if (this.connection === connection)
+        tell(value)
+    }
     connection.observe({
-      event: (event) => {
-        if (this.connection !== connection)
-          return
+      event: relay((event: RawEvent) => {
         // The transports report the stream's last id on every event; one that differs from the previous event's was sent with this event.
         const fresh = event.lastEventId !== '' && event.lastEventId !== previousId
         previousId = event.lastEventId
         this.post({ kind: 'event', event, fresh })
         this.deliver(event, fresh)
-      },
-      open: () => {
-        if (this.connection !== connection)
-          return
+      }),
+      open: relay<void>(() => {
         this.post({ kind: 'open' })
         this.observers.open()
-      },
-      error: (error) => {
-        if (this.connection !== connection)
-          return
+      }),
+      error: relay((error: SseError) => {
         this.post({ kind: 'error', error: toWire(error) })
         this.observers.error(error)
-      },
-      retrying: (delay) => {
-        if (this.connection !== connection)
-          return
+      }),
+      retrying: relay((delay: number) => {
         this.post({ kind: 'retrying', delay })
         this.observers.retrying(delay)
-      },
-      id: (lastEventId) => {
-        if (this.connection !== connection)
-          return
+      }),
+      comment: relay((text: string) => {
+        this.post({ kind: 'comment', text })
+        this.observers.comment(text)
+      }),
+      id: relay((lastEventId: string) => {
         previousId = lastEventId
         this.post({ kind: 'id', lastEventId })
         this.moveResumePoint(lastEventId)
-      },
-      state: ({ status, retryCount, error, transport }) => {
-        if (this.connection !== connection)
-          return
+      }),
+      state: relay(({ status, retryCount, error, transport }: StreamState) => {
         Object.assign(this.state, { status, retryCount, error, transport })
         this.postState()
         this.notify()
-      },
+      }),
     })
     this.connection = connection
     this.post({ kind: 'leader', lastEventId: this.state.lastEventId })
     this.notify()
     connection.open()
+    if (this.config.pauseWhenHidden)
+      this.visibility.check(connection)
     return connection
   }
 
@@ -222,6 +224,7 @@ export class CrossTabStream implements EventStream {
     const connection = this.connection
     this.connection = null
     connection?.close()
+    this.visibility.stop()
     this.releaseLock?.()
     this.releaseLock = null
     this.state.role = 'follower'
@@ -231,8 +234,7 @@ export class CrossTabStream implements EventStream {
   private demote(): void {
     this.stopLeading()
     this.pulse.heard()
-    this.state.status = 'CONNECTING'
-    this.notify()
+    this.notify('CONNECTING')
     this.lock?.queue()
   }
 
@@ -256,8 +258,7 @@ export class CrossTabStream implements EventStream {
       case 'leader':
         break
       case 'resign':
-        this.state.status = 'CONNECTING'
-        this.notify()
+        this.notify('CONNECTING')
         break
       case 'event':
         this.deliver(message.event, message.fresh)
@@ -274,8 +275,14 @@ export class CrossTabStream implements EventStream {
       case 'retrying':
         this.observers.retrying(message.delay)
         break
+      case 'comment':
+        this.observers.comment(message.text)
+        break
+      case 'who-is-visible':
+        this.visibility.asked()
+        break
       case 'state': {
-        const { lastEventId, ...state } = fromWireState(message.state)
+        const { lastEventId, ...state } = fromWireState(message.state, this.state.error)
         Object.assign(this.state, state)
         // Only on joining: later, the events and ids in between keep it current, and a new leader that resumes from
         // an older id must not move it back.
@@ -290,21 +297,19 @@ export class CrossTabStream implements EventStream {
   }
 
   private answer(message: FollowerMessage): void {
-    if (message.kind === 'hello') {
-      for (const type of message.events) {
-        this.allEvents.add(type)
-        this.connection?.listen(type)
-      }
+    for (const type of message.kind === 'hello' ? message.events : []) {
+      this.allEvents.add(type)
+      this.connection?.listen(type)
     }
     if (!this.connection)
       return
     // The follower has heard from a newer leader: this tab was replaced while it was frozen or busy.
-    if (message.epoch > this.epoch) {
+    if (message.epoch > this.epoch)
       this.demote()
-      return
-    }
-    if (message.kind === 'reopen')
+    else if (message.kind === 'reopen')
       this.connection.open()
+    else if (message.kind === 'visibility')
+      this.visibility.heard(message.visible, this.connection)
     else
       this.postState()
   }
@@ -342,7 +347,9 @@ export class CrossTabStream implements EventStream {
     this.channel.postMessage({ ...body, epoch: this.epoch })
   }
 
-  private notify(): void {
+  private notify(status?: SseStatus): void {
+    if (status)
+      this.state.status = status
     this.observers.state(this.state)
   }
 }

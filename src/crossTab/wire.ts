@@ -31,6 +31,9 @@ export type LeaderBody
     | { kind: 'id', lastEventId: string }
   /** The leader's connection reconnects in `delay` ms. */
     | { kind: 'retrying', delay: number }
+    | { kind: 'comment', text: string }
+  /** The leader's page hid: is another tab that reads the stream visible? (`pauseWhenHidden`) */
+    | { kind: 'who-is-visible' }
     | { kind: 'resign' }
 
 /** What a follower asks of the leader. */
@@ -41,6 +44,8 @@ export type FollowerBody
     | { kind: 'ping' }
   /** `reconnectAll()` or `open()` in a follower: the leader connects again. */
     | { kind: 'reopen' }
+  /** The tab's page showed or hid, or it answers that it is visible (`pauseWhenHidden`). */
+    | { kind: 'visibility', visible: boolean }
 
 /**
  * Every message carries an epoch: the leader's own, or, from a follower, the newest one it knows of. A leader
@@ -88,12 +93,18 @@ export function toWireState({ status, retryCount, error, transport, lastEventId 
   return { status, retryCount, error: error && toWire(error), transport, lastEventId }
 }
 
-export function fromWireState(state: WireState): Omit<StreamState, 'role'> {
-  return { ...state, error: state.error && fromWire(state.error) }
+/**
+ * What a follower shows of the leader's state. The error it already shows stays the same object while the leader's
+ * is the same, so that a heartbeat does not make a new error of it every second.
+ */
+export function fromWireState(state: WireState, current: SseError | null): Omit<StreamState, 'role'> {
+  const { error } = state
+  const same = !!error && !!current && current.type === error.type && current.status === error.status && toWire(current).message === error.message
+  return { ...state, error: same ? current : error && fromWire(error) }
 }
 
 export function fromFollower(message: WireMessage): message is FollowerMessage {
-  return message.kind === 'hello' || message.kind === 'ping' || message.kind === 'reopen'
+  return message.kind === 'hello' || message.kind === 'ping' || message.kind === 'reopen' || message.kind === 'visibility'
 }
 
 /**

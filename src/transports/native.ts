@@ -1,16 +1,18 @@
 import type { TransportFactory } from './types'
 import { SseError } from '../errors'
-import { describeUrl, LAST_EVENT_ID_PARAM, withLastEventId } from './url'
+import { describeUrl, isSameOrigin, withLastEventId } from './url'
 
 /**
  * `window.EventSource`: GET, no headers. When a stream breaks, the browser's own reconnect is the one request that can
- * resume against any server: it sends `Last-Event-ID` (no script can set that header on an EventSource), waits the
- * server's `retry:` (which no script can read), and keeps ids set by blocks that dispatch nothing. So a drop is offered
- * to the connection through `reconnecting`, which lets the browser go on while the stream is healthy and takes over
- * otherwise (see Connection). Only the first request can carry a resume point of ours, in the query.
+ * resume against any server: it sends `Last-Event-ID` (no script can set that header on an EventSource, and across
+ * origins a fetch that sets it needs a CORS preflight), waits the server's `retry:` (which no script can read), and
+ * keeps ids set by blocks that dispatch nothing. So a drop is offered to the connection through `reconnecting`, which
+ * lets the browser go on while the stream is healthy and takes over otherwise (see Connection). Only the first request
+ * can carry a resume point of ours, in the query (unless `lastEventIdParam` is `false`).
  */
 export const nativeTransport: TransportFactory = (request, callbacks) => {
-  const url = withLastEventId(request.url, request.lastEventId, request.lastEventIdParam || LAST_EVENT_ID_PARAM)
+  const { lastEventIdParam } = request
+  const url = lastEventIdParam === false ? request.url : withLastEventId(request.url, request.lastEventId, lastEventIdParam)
   const source = new EventSource(url, { withCredentials: request.withCredentials })
   let finished = false
   let closed = false
@@ -18,8 +20,6 @@ export const nativeTransport: TransportFactory = (request, callbacks) => {
   /** Whether this EventSource has seen an id: before that its events carry the resume point it started from. */
   let sawId = false
   let lastEventId = request.lastEventId
-  /** When the browser started waiting to reconnect by itself. */
-  let droppedAt = 0
 
   const finish = () => {
     finished = true
@@ -46,12 +46,6 @@ export const nativeTransport: TransportFactory = (request, callbacks) => {
   source.onopen = (event) => {
     if (finished || event instanceof MessageEvent)
       return
-    if (droppedAt) {
-      // The browser waited the server's `retry:` (or its default) before this request: the connection keeps it as a
-      // floor for reconnects of its own, as it keeps a `retry:` the other transports can read.
-      callbacks.retry(Date.now() - droppedAt)
-      droppedAt = 0
-    }
     opened = true
     callbacks.open()
   }
@@ -59,21 +53,25 @@ export const nativeTransport: TransportFactory = (request, callbacks) => {
     if (finished || event instanceof MessageEvent)
       return
     // CONNECTING: the connection broke (or a reconnect could not reach the server) and the browser will try again by
-    // itself. CLOSED: it failed the connection: a status other than 200, a wrong Content-Type, a 204.
+    // itself. CLOSED: it failed the connection on an answer: a status other than 200, a wrong Content-Type, a 204.
     if (source.readyState !== EventSource.CLOSED) {
       const error = new SseError('network', opened ? 'The connection was lost.' : `Could not connect to ${describeUrl(request.url)}.`)
-      if (callbacks.reconnecting?.(error)) {
-        droppedAt = Date.now()
+      if (callbacks.reconnecting?.(error))
         return
-      }
       finish()
       callbacks.fail(error)
       return
     }
     finish()
-    // Loaded on the first failure only: a stream that never fails never ships it.
+    if (isSameOrigin(request.url)) {
+      // The next attempt goes over fetch, which sees the status: no second request to learn it.
+      callbacks.end('refused')
+      return
+    }
+    // Across origins the next attempt may not be able to send `Last-Event-ID` (the browser's reconnect could, with no
+    // preflight): one plain request learns the status instead, loaded on the first failure only.
     void import('./diagnose')
-      .then(m => m.diagnose(request.url, request.withCredentials, lastEventId, request.lastEventIdParam))
+      .then(m => m.diagnose(request.url, request.withCredentials, lastEventId, lastEventIdParam))
       .catch((cause: unknown) => new SseError('network', `Could not connect to ${describeUrl(request.url)}.`, { cause }))
       .then((outcome) => {
         if (closed)

@@ -1,6 +1,7 @@
 import type { TransportFactory, TransportName } from './types'
 import { SseError } from '../errors'
 import { nativeTransport } from './native'
+import { isSameOrigin } from './url'
 
 export type TransportChoice = 'auto' | TransportName
 
@@ -13,28 +14,62 @@ export function loadTransport(name: TransportName): Promise<TransportFactory> {
   return import('./fetch').then(m => m.fetchTransport)
 }
 
-/** Which transport can carry this request; an explicit choice that cannot is a `config` error, never a silent drop. */
-export function pickTransport(choice: TransportChoice, method: string, hasBody: boolean, hasHeaders: boolean, resuming = false): TransportName {
+/** What the connection knows of an attempt besides the request: what `auto` and `native` weigh. */
+export interface PickHints {
+  /** The URL is on the page's origin: fetch sends `Last-Event-ID` there with no CORS preflight. */
+  sameOrigin?: boolean
+  /** A reconnect of the connection's own that resumes: a new EventSource cannot send `Last-Event-ID`. */
+  resuming?: boolean
+  /** The EventSource failed the last attempt without saying why: fetch, which sees the status, makes the next. */
+  afterNativeFailure?: boolean
+}
+
+/** Whether this browser can read a response body as a stream (fetch streams events only then). */
+const canStream = () => typeof fetch === 'function' && typeof ReadableStream === 'function'
+
+/**
+ * Which transport can carry this request; an explicit choice that cannot is a `config` error, never a silent drop.
+ *
+ * `auto`: fetch for a same-origin GET, for headers, a body or another method, and for a reconnect of the
+ * connection's own that resumes; the browser's `EventSource` for a plain cross-origin GET, whose server may answer no
+ * CORS preflight, which `Last-Event-ID` on fetch needs there while the browser's own reconnect sends it without one.
+ * The polyfill is fetch underneath too, with a parser that costs more per event and a chunk 2.6× the fetch one
+ * (bench), so `auto` never picks it.
+ */
+export function pickTransport(choice: TransportChoice, method: string, hasBody: boolean, hasHeaders: boolean, { sameOrigin = false, resuming = false, afterNativeFailure = false }: PickHints = {}): TransportName {
   if (hasBody && (method === 'GET' || method === 'HEAD'))
     throw new SseError('config', `A ${method} request cannot have a body; use method 'POST' (the default with a body) or drop the body.`)
   const needsFetch = hasBody || method !== 'GET'
-  if (choice === 'auto') {
-    // Headers, a body or another method need fetch. So does a reconnect of our own that resumes: a new EventSource
-    // cannot send `Last-Event-ID`. The polyfill is fetch underneath too, with a parser that costs more per event than
-    // eventsource-parser and a chunk 2.6× the fetch one (bench), so `auto` never picks it.
-    if (needsFetch || hasHeaders || resuming || typeof EventSource !== 'function')
-      return 'fetch'
-    return 'native'
-  }
+  if (choice === 'auto')
+    return needsFetch || hasHeaders || sameOrigin || resuming || afterNativeFailure || typeof EventSource !== 'function' ? 'fetch' : 'native'
   if (needsFetch && choice !== 'fetch')
     throw new SseError('config', `transport "${choice}" can only send GET requests without a body; use "fetch" (or "auto") for method ${method}${hasBody ? ' with a body' : ''}.`)
   if (hasHeaders && choice === 'native')
     throw new SseError('config', 'transport "native" cannot send headers or a token (the browser\'s EventSource has no way to); use "polyfill", "fetch" or "auto".')
-  // Even when chosen, the EventSource cannot resume a stream of its own accord: the browser's reconnect can (it runs
-  // while the stream is healthy), a new EventSource cannot send `Last-Event-ID`, so such a reconnect goes over fetch.
-  if (choice === 'native' && resuming)
+  // Even when chosen, the EventSource cannot resume a stream of its own accord (the browser's reconnect can, while the
+  // stream is healthy), nor tell why it failed: such an attempt goes over fetch.
+  if (choice === 'native' && (resuming || afterNativeFailure) && canStream())
     return 'fetch'
   return choice
+}
+
+/** What an attempt asks for, as `pickTransport` weighs it. */
+export interface AttemptRequest {
+  url: string
+  method: string
+  body: string | undefined
+  transport: TransportChoice
+}
+
+/**
+ * The transport of one attempt, and whether on it fetch stands in for the EventSource across origins: when such an
+ * attempt cannot get through (a CORS preflight for `Last-Event-ID` may be what failed), the next one is an EventSource.
+ */
+export function attemptTransport({ url, method, body, transport }: AttemptRequest, hasHeaders: boolean, hints: Omit<PickHints, 'sameOrigin'>): { name: TransportName, standIn: boolean } {
+  const hasBody = body !== undefined
+  const sameOrigin = isSameOrigin(url)
+  const name = pickTransport(transport, method, hasBody, hasHeaders, { sameOrigin, ...hints })
+  return { name, standIn: name === 'fetch' && !sameOrigin && pickTransport(transport, method, hasBody, hasHeaders) === 'native' }
 }
 
 /**

@@ -111,6 +111,14 @@ function nextRetryLine(text: string, from: number): number {
   return -1
 }
 
+/** Where the next line at or after `from` that starts with a colon (a comment) starts, or -1. */
+function nextComment(text: string, from: number, { breaks }: Terminators): number {
+  if (from === 0 && text.charCodeAt(0) === COLON)
+    return 0
+  const found = breaks.map(pattern => text.indexOf(`${pattern}:`, Math.max(0, from - 1))).filter(at => at !== -1)
+  return found.length === 0 ? -1 : Math.min(...found) + 1
+}
+
 /** `text` with every `id:` line that holds a U+0000 turned into a comment line of the same length. */
 function withoutNulIds(text: string, style: Terminators): string {
   for (let nul = text.indexOf('\0'); nul !== -1; nul = text.indexOf('\0', lineEnd(text, nul, style))) {
@@ -271,6 +279,7 @@ class LineFeed {
   /** Hands whole lines to the polyfill and reports what it would not. */
   private feed(text: string, style: Terminators): void {
     const { callbacks, signal } = this
+    const received = text
     if (text.includes('\0'))
       text = withoutNulIds(text, style)
     // What precedes a `retry:` line is dispatched before the value is reported, as the spec's parser would.
@@ -290,6 +299,10 @@ class LineFeed {
     if (signal.aborted)
       return
     this.commitIds(text, style)
+    // The polyfill drops comments; they are found here (in the text as received: an id line made a comment above is
+    // none), after the events of the same text.
+    for (let at = nextComment(received, 0, style); at !== -1 && !signal.aborted; at = nextComment(received, at + 1, style))
+      callbacks.comment(received.slice(received.charCodeAt(at + 1) === SPACE ? at + 2 : at + 1, lineEnd(received, at, style)))
   }
 
   /** The id as of the text's last blank line is committed: reported when the connection does not have it yet. */

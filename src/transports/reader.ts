@@ -30,6 +30,10 @@ export function eventStreamReader(resumeFrom: string, callbacks: TransportCallba
       if (live())
         callbacks.retry(ms)
     },
+    onComment(text) {
+      if (live())
+        callbacks.comment(text)
+    },
     onError(parseError) {
       if (parseError.type !== 'max-buffer-size-exceeded' || !live())
         return

@@ -38,14 +38,19 @@ export interface TransportCallbacks {
   retry: (ms: number) => void
   /** Bytes arrived (comments included, where the transport can see them). */
   activity: () => void
+  /** A comment line (`: ping`), its text without the colon and one space after it; not from the EventSource. */
+  comment: (text: string) => void
   /**
    * The connection broke and the transport is about to reconnect by itself (the browser's EventSource does, sending
    * `Last-Event-ID` and waiting the server's `retry:`). Return true to let it, false to have it stop for good: the
    * connection then reconnects on its own terms.
    */
   reconnecting?: (error: SseError) => boolean
-  /** The server ended the stream: `'eof'` a 200 stream closed cleanly, `'no-content'` a 204 (stop for good). */
-  end: (reason: 'eof' | 'no-content') => void
+  /**
+   * The server ended the stream: `'eof'` a 200 stream closed cleanly, `'no-content'` a 204 (stop for good),
+   * `'refused'` the EventSource failed it on an answer it does not show (a status, a Content-Type or a 204).
+   */
+  end: (reason: 'eof' | 'no-content' | 'refused') => void
   fail: (error: SseError) => void
 }
 

@@ -37,3 +37,15 @@ export function describeUrl(url: string): string {
     return url.replace(QUERY_OR_FRAGMENT, '').replace(USERINFO, '$1//')
   }
 }
+
+/** Whether `url` is on the page's origin, where a fetch may send `Last-Event-ID` with no CORS preflight. */
+export function isSameOrigin(url: string): boolean {
+  if (typeof location === 'undefined')
+    return false
+  try {
+    return new URL(url, location.href).origin === location.origin
+  }
+  catch {
+    return false
+  }
+}

@@ -20,6 +20,12 @@ declare global {
     channels: Set<string>
     /** While on, this tab ignores events from other tabs, as a tab that fell behind would. */
     deafen: (on: boolean) => void
+    /** Comments the first listener received. */
+    comments: string[]
+    /** How often the first listener's `error` ref changed. */
+    errorChanges: number
+    /** Makes the page believe it is hidden (or shown again) and tells it so, as the browser would. */
+    setHidden: (hidden: boolean) => void
     ready: boolean
   }
 }
@@ -30,6 +36,12 @@ const url = params.get('url') ?? '/sse/counter?interval=50'
 window.received = Array.from({ length: components }, (): string[] => [])
 window.payloads = Array.from({ length: components }, (): string[] => [])
 window.statuses = []
+window.comments = []
+window.errorChanges = 0
+window.setHidden = (hidden) => {
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => hidden ? 'hidden' : 'visible' })
+  document.dispatchEvent(new Event('visibilitychange'))
+}
 window.broadcast = []
 window.channels = new Set()
 const post = BroadcastChannel.prototype.postMessage
@@ -59,13 +71,15 @@ Object.defineProperty(BroadcastChannel.prototype, 'onmessage', {
 const Listener = defineComponent({
   props: { index: { type: Number, required: true } },
   setup(props) {
-    const { data } = useEventSource(url, {
+    const { data, error } = useEventSource(url, {
       shared: true,
       onMessage: (message) => {
         window.received[props.index]?.push(message.id)
         window.payloads[props.index]?.push(String(message.data))
       },
+      onComment: text => props.index === 0 && window.comments.push(text),
     })
+    watch(error, () => props.index === 0 && window.errorChanges++, { flush: 'sync' })
     return () => h('li', data.value ?? '')
   },
 })
@@ -84,6 +98,6 @@ createApp(defineComponent({
   },
 }))
   // Tabs of one user share a token; `user` signs a tab in as someone else.
-  .use(createSse({ crossTab: true, token: () => `secret-of-${params.get('user') ?? 'a'}` }))
+  .use(createSse({ crossTab: true, token: () => `secret-of-${params.get('user') ?? 'a'}`, pauseWhenHidden: Number(params.get('pause') ?? 0) }))
   .mount('#app')
 window.ready = true

@@ -473,14 +473,16 @@ function script(ex: Exchange): void {
   }
   else if (step === 'end') {
     // `retry` is written as given (leading zeros and all); `bogus` adds a second, malformed retry line; `event` sends
-    // one event with the request's number as its id before the end.
+    // one event with the request's number as its id before the end; `id` ends with a block that only sets the id.
     ex.openStream({ comment: false })
     const retry = option('retry')
     const bogus = option('bogus')
+    const id = option('id')
     const lines = [
       retry === undefined ? '' : `retry: ${retry}\n\n`,
       bogus === undefined ? '' : `retry: ${bogus}\n\n`,
       options.includes('event') ? `id: ${position + 1}\ndata: ${position + 1}\n\n` : '',
+      id === undefined ? '' : `id: ${id}\n\n`,
     ]
     ex.res.end(lines.join(''))
   }

@@ -367,6 +367,86 @@ describe('connection', () => {
   })
 })
 
+describe('connection: the network and the token refresh', () => {
+  it('an online event while onUnauthorized runs waits for it: the next attempt carries the fresh token', async () => {
+    let token = 'old'
+    let refreshed!: () => void
+    const onUnauthorized = vi.fn(() => new Promise<void>((resolve) => {
+      refreshed = () => {
+        token = 'new'
+        resolve()
+      }
+    }))
+    const { connection, requests, last } = setup({ transport: 'polyfill', headers: () => ({ Authorization: `Bearer ${token}` }), onUnauthorized })
+    connection.open()
+    await vi.advanceTimersByTimeAsync(0)
+    await last().status(401)
+    await vi.advanceTimersByTimeAsync(0)
+    connection.page('online')
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(requests).toHaveLength(1)
+    refreshed()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(requests).toHaveLength(2)
+    expect(last().headers.authorization).toBe('Bearer new')
+    await last().open()
+    expect(connection.state.status).toBe('OPEN')
+  })
+
+  it('offline with no online event ever: tries again after maxDelay, spending no retries', async () => {
+    vi.stubGlobal('navigator', { onLine: false })
+    const { connection, requests, last } = setup({ transport: 'polyfill', autoReconnect: { delay: 100, maxDelay: 1000, retries: 1 } })
+    connection.open()
+    await vi.advanceTimersByTimeAsync(0)
+    await last().drop()
+    await vi.advanceTimersByTimeAsync(999)
+    expect(requests).toHaveLength(1)
+    expect(connection.state.status).toBe('CONNECTING')
+    await vi.advanceTimersByTimeAsync(1)
+    expect(requests).toHaveLength(2)
+    await last().drop()
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(requests).toHaveLength(3)
+    expect(connection.state.retryCount).toBe(0)
+    expect(connection.state.status).toBe('CONNECTING')
+    // Back online: at once, with the whole budget.
+    vi.stubGlobal('navigator', { onLine: true })
+    await last().drop()
+    connection.page('online')
+    await vi.advanceTimersByTimeAsync(0)
+    expect(requests).toHaveLength(4)
+  })
+})
+
+describe('connection: delays no timer can hold', () => {
+  it.each([
+    ['autoReconnect: { delay: undefined }', { autoReconnect: { delay: undefined } }],
+    ['autoReconnect: { maxDelay: undefined }', { autoReconnect: { maxDelay: undefined } }],
+    ['autoReconnect: { retries: undefined }', { autoReconnect: { retries: undefined } }],
+  ])('%s takes the default: a 500 is retried after 2.25 s, not at once nor never', async (_, overrides) => {
+    const { connection, requests, last } = setup({ transport: 'polyfill', ...overrides })
+    connection.open()
+    await vi.advanceTimersByTimeAsync(0)
+    await last().status(500)
+    await vi.advanceTimersByTimeAsync(2249)
+    expect(requests).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(requests).toHaveLength(2)
+  })
+
+  it('a retry: past 2^31 - 1 ms waits that long, it never fires at once', async () => {
+    const { connection, requests, last } = setup({ transport: 'polyfill' })
+    connection.open()
+    await vi.advanceTimersByTimeAsync(0)
+    await last().open()
+    await last().retry(2_147_483_648)
+    await last().end()
+    await vi.advanceTimersByTimeAsync(24 * 3600_000)
+    expect(requests).toHaveLength(1)
+    expect(connection.state.status).toBe('CONNECTING')
+  })
+})
+
 describe('connection fan-out', () => {
   it('an exception in one subscriber is reported and the others still receive', async () => {
     const reportError = vi.fn()
@@ -394,15 +474,19 @@ describe('connection fan-out', () => {
 })
 
 describe('pickTransport', () => {
-  it('auto: native, fetch for headers, a body or another method', () => {
+  it('auto: fetch on the page\'s origin, native across origins, fetch for headers, a body or another method', () => {
     vi.stubGlobal('EventSource', class {})
+    expect(pickTransport('auto', 'GET', false, false, { sameOrigin: true })).toBe('fetch')
     expect(pickTransport('auto', 'GET', false, false)).toBe('native')
     expect(pickTransport('auto', 'GET', false, true)).toBe('fetch')
     expect(pickTransport('auto', 'POST', false, false)).toBe('fetch')
     expect(pickTransport('auto', 'POST', true, true)).toBe('fetch')
     // A reconnect of our own that resumes needs the Last-Event-ID header, which a new EventSource cannot send.
-    expect(pickTransport('auto', 'GET', false, false, true)).toBe('fetch')
-    expect(pickTransport('native', 'GET', false, false, true)).toBe('fetch')
+    expect(pickTransport('auto', 'GET', false, false, { resuming: true })).toBe('fetch')
+    expect(pickTransport('native', 'GET', false, false, { resuming: true })).toBe('fetch')
+    // The EventSource hides why it failed: the next attempt goes over fetch, which sees the status.
+    expect(pickTransport('native', 'GET', false, false, { afterNativeFailure: true })).toBe('fetch')
+    expect(pickTransport('native', 'GET', false, false, { sameOrigin: true })).toBe('native')
     vi.unstubAllGlobals()
   })
 

@@ -10,7 +10,7 @@ import { fixtures, transportFixtures } from '../server/fixtures'
 /**
  * The polyfill transport with the real event-source-polyfill, fed one chunk at a time through a stubbed `fetch`, and
  * checked after every chunk against eventsource-parser, which follows the WHATWG rules: the events, the `retry`
- * values, and the last event id the connection would resume from.
+ * values, the comments, and the last event id the connection would resume from.
  */
 
 const encoder = new TextEncoder()
@@ -24,6 +24,7 @@ const tick = () => new Promise(resolve => setTimeout(resolve, 0))
 interface Run {
   events: ExpectedEvent[]
   retries: number[]
+  comments: string[]
   /** The resume point as the connection keeps it: each event's id, or one reported through `id`. */
   lastEventId: string
   failures: SseError[]
@@ -51,6 +52,7 @@ async function start(lastEventId = '', events: string[] = []): Promise<Run> {
   const run = {
     events: [],
     retries: [],
+    comments: [],
     lastEventId,
     failures: [],
   } as unknown as Run
@@ -64,6 +66,7 @@ async function start(lastEventId = '', events: string[] = []): Promise<Run> {
       run.lastEventId = id
     },
     retry: ms => run.retries.push(ms),
+    comment: text => run.comments.push(text),
     activity() {
       chunks.read++
     },
@@ -91,7 +94,7 @@ async function start(lastEventId = '', events: string[] = []): Promise<Run> {
 
 /** What a WHATWG parser makes of the same text, fed the same way. */
 function oracle(lastEventId = '') {
-  const state = { events: [] as ExpectedEvent[], retries: [] as number[], lastEventId }
+  const state = { events: [] as ExpectedEvent[], retries: [] as number[], comments: [] as string[], lastEventId }
   const decoder = new TextDecoder()
   const parser = createParser({
     onId: (id) => {
@@ -99,6 +102,7 @@ function oracle(lastEventId = '') {
     },
     onEvent: event => state.events.push({ type: event.event || 'message', data: event.data, lastEventId: state.lastEventId }),
     onRetry: ms => state.retries.push(ms),
+    onComment: text => state.comments.push(text),
   })
   // The decoder removes the one BOM the format allows; the parser must not remove another.
   parser.feed('\n')
@@ -120,6 +124,7 @@ async function compare(chunks: (Uint8Array | string)[], lastEventId = '', types:
       expected.state.events.filter(event => event.type === 'message' || types.includes(event.type)),
     )
     expect(run.retries, at).toEqual(expected.state.retries)
+    expect(run.comments, at).toEqual(expected.state.comments)
     expect(run.lastEventId, at).toBe(expected.state.lastEventId)
   }
   expect(run.failures).toEqual([])
