@@ -2,7 +2,7 @@ import type { ConnectionConfig, EventStream, MutableStreamState, PageSignal, Str
 import type { Transport, TransportCallbacks, TransportFactory } from './transports/types'
 import { BROWSER_RECONNECT_DELAY, mayRetry, MIN_RECONNECT_DELAY, online, reconnectDelay, reconnectOptions } from './backoff'
 import { timerDelay } from './env'
-import { isRetryable, SseError } from './errors'
+import { inStream, isRetryable, SseError } from './errors'
 import { Observers } from './observers'
 import { attemptTransport, guardStart, loadTransport } from './transports/pick'
 import { Watchdog } from './watchdog'
@@ -329,7 +329,8 @@ export class Connection implements EventStream {
     this.setStatus('CLOSED')
   }
 
-  private report(error: SseError): void {
+  private report(failure: SseError): void {
+    const error = inStream(failure, this.config.method, this.config.url)
     this.state.error = error
     this.observers.error(error)
     this.notify()

@@ -33,6 +33,8 @@ export type SseErrorType
 export interface SseErrorOptions {
   /** HTTP status, where the transport can see it. */
   status?: number
+  /** The stream's URL: origin and path (see `describeUrl`). */
+  url?: string
   /** The server's `Retry-After`, in ms. */
   retryAfter?: number
   cause?: unknown
@@ -44,6 +46,11 @@ export class SseError extends Error {
   readonly status?: number
   /** How long the server asked to wait (its `Retry-After` on 429 or 503), in ms: the next attempt waits this long. */
   readonly retryAfter?: number
+  /**
+   * The stream that failed: its origin and path, never a query string (it may hold a token) or credentials. Set on
+   * every error a stream reports; the message starts with the method and path as well.
+   */
+  readonly url?: string
 
   constructor(type: SseErrorType, message: string, options: SseErrorOptions = {}) {
     super(`[vue-event-source] ${message}`, options.cause === undefined ? undefined : { cause: options.cause })
@@ -52,7 +59,48 @@ export class SseError extends Error {
       this.status = options.status
     if (options.retryAfter !== undefined)
       this.retryAfter = options.retryAfter
+    if (options.url !== undefined)
+      this.url = options.url
   }
+}
+
+const PREFIX = /^\[vue-event-source\] /
+
+const QUERY_OR_FRAGMENT = /[?#].*$/s
+const USERINFO = /^([a-z][a-z\d+\-.]*:)?\/\/[^/?#@]*@/i
+
+/**
+ * A URL as error messages and warnings may show it: origin and path only. A query string often carries an
+ * `access_token` (a bare EventSource cannot send headers), and logs are no place for it, nor for `user:password@`.
+ */
+export function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url, typeof location === 'undefined' ? undefined : location.href)
+    if (parsed.protocol === 'http:' || parsed.protocol === 'https:')
+      return `${parsed.origin}${parsed.pathname}`
+    return `a ${parsed.protocol} URL`
+  }
+  catch {
+    return url.replace(QUERY_OR_FRAGMENT, '').replace(USERINFO, '$1//')
+  }
+}
+
+/**
+ * `error` as a stream reports it: with the stream's `url` (origin and path) and a message that starts with the method
+ * and the path (origin and path for another origin's stream), so that an app with several streams can tell which one
+ * failed. An error that names its stream already is returned as it is.
+ */
+export function inStream(error: SseError, method: string, url: string): SseError {
+  if (error.url !== undefined)
+    return error
+  const described = describeUrl(url)
+  const page = typeof location === 'undefined' ? '' : location.origin
+  const shown = page && described.startsWith(`${page}/`) ? described.slice(page.length) : described
+  const { type, status, retryAfter, cause } = error
+  const located = new SseError(type, `${method} ${shown}: ${error.message.replace(PREFIX, '')}`, { status, retryAfter, cause, url: described })
+  if (error.stack)
+    located.stack = error.stack.replace(error.message, located.message)
+  return located
 }
 
 /** "Try again later": the network, a stall, a timeout, 5xx and 429 (Too Many Requests). */

@@ -4,7 +4,7 @@ import type { SseOptions, UseEventSourceOptions, UseEventSourceUrl } from './opt
 import type { StreamRequest } from './store'
 import { toValue } from 'vue'
 import { timerDelay } from './env'
-import { SseError } from './errors'
+import { inStream, SseError } from './errors'
 import { resolveUrl } from './request'
 import { LAST_EVENT_ID_PARAM } from './transports/url'
 
@@ -70,14 +70,19 @@ export function resolveRequest(
   context: SseContext,
   { lastEventId, events, shared, caller }: { lastEventId: string, events: Iterable<string>, shared: boolean, caller?: StreamCaller },
 ): ResolvedRequest | SseError | null {
+  // What is known of the stream so far, for the error's message.
+  let where = ''
+  let method = (options.method ?? (options.body == null ? 'GET' : 'POST')).toUpperCase()
   try {
     const target = toValue(url)
     if (target == null)
       return null
+    where = String(target)
     const resolved = resolveUrl(target, options.baseURL)
+    where = resolved
     const { body, json } = serializeBody(options)
     // A body means a request that can carry one: POST unless the caller names another method.
-    const method = (options.method ?? (body === undefined ? 'GET' : 'POST')).toUpperCase()
+    method = (options.method ?? (body === undefined ? 'GET' : 'POST')).toUpperCase()
     const { pauseWhenHidden } = options
     return {
       key: JSON.stringify([resolved, method, body ?? null]),
@@ -113,6 +118,6 @@ export function resolveRequest(
     }
   }
   catch (cause) {
-    return cause instanceof SseError ? cause : new SseError('config', 'The stream URL could not be read.', { cause })
+    return inStream(cause instanceof SseError ? cause : new SseError('config', 'The stream URL could not be read.', { cause }), method, where)
   }
 }

@@ -6,7 +6,7 @@ import { effectScope, shallowReactive } from 'vue'
 import { Connection } from './connection'
 import { StreamRegistry } from './devtools/registry'
 import { DEV, isClient } from './env'
-import { SseError } from './errors'
+import { inStream, SseError } from './errors'
 
 /** What the store shows of one shared stream: its key, its subscribers and the stream's own state. */
 export interface SseConnectionInfo {
@@ -208,7 +208,7 @@ function subscribe(tables: Tables, request: StreamRequest, observer: StreamObser
       .catch((cause: unknown) => {
         if (done || tables.disposed)
           return
-        const error = cause instanceof SseError ? cause : new SseError('config', 'The request headers could not be read.', { cause })
+        const error = inStream(cause instanceof SseError ? cause : new SseError('config', 'The request headers could not be read.', { cause }), config.method, config.url)
         observer.error?.(error)
         observer.state?.(state(error, 'CLOSED'))
       })

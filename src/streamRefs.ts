@@ -3,7 +3,7 @@ import type { SseError } from './errors'
 import type { SseMessage, UseEventSourceOptions } from './options'
 import type { SseStatus, StreamObserver } from './stream'
 import { shallowRef, triggerRef } from 'vue'
-import { SseError as ParseError } from './errors'
+import { inStream, SseError as ParseError } from './errors'
 
 type Handler = (message: SseMessage<never>) => void
 
@@ -44,20 +44,26 @@ export function createStreamRefs<Data>(options: RefsOptions<Data>) {
   const types = new Set<string>(['message', ...events])
   // Handlers get the data as read; the event map only types what `on()` promises its caller.
   const handlers = new Map<string, Set<Handler>>()
+  /** The method and URL of the stream the refs show, which its errors name. */
+  let stream: [method: string, url: string] | null = null
   const reader: Reader<Data> = {
     read: serializer
       ? (raw, type) => serializer.read(raw, type)
       : json ? raw => JSON.parse(raw) as Data : raw => raw as Data,
     report(failure) {
-      refs.error.value = failure
-      onError?.(failure)
+      const error = stream ? inStream(failure, ...stream) : failure
+      refs.error.value = error
+      onError?.(error)
     },
   }
 
   return {
     refs,
-    /** An observer for one subscription. */
-    observer: () => observe(refs, types, handlers, reader, options),
+    /** An observer for one subscription, to the stream of this method and URL, which its errors name. */
+    observer({ method, url }: { method: string, url: string }): StreamObserver {
+      stream = [method, url]
+      return observe(refs, types, handlers, reader, options)
+    },
     report: reader.report,
     /** Another stream: nothing of the previous one may show as this one's. */
     reset(): void {

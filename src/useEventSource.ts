@@ -75,7 +75,7 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
       sink.reset()
     }
     streamKey = resolved.key
-    subscription = context.store.subscribe(resolved.request, sink.observer())
+    subscription = context.store.subscribe(resolved.request, sink.observer(resolved.request.config))
   }
 
   function unsubscribe(): void {

@@ -451,6 +451,11 @@ describe('crossTab: what the leader sees, the followers see once', { timeout: 60
     const settled = await follower.evaluate(() => window.errorChanges)
     await sleep(3500)
     expect(await follower.evaluate(() => window.errorChanges)).toBe(settled)
+    // The error crossed tabs naming its stream.
+    expect(await follower.evaluate(() => window.lastError)).toEqual({
+      message: '[vue-event-source] GET /sse/status/404: The server answered 404; an event stream needs 200.',
+      url: `${origin}/sse/status/404`,
+    })
   })
 
   it('comments reach the subscribers of every tab', async () => {

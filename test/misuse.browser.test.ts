@@ -76,6 +76,9 @@ describe('a body that cannot be sent is a config error, and nothing is sent', ()
     const run = mountWith(`/sse/echo?tag=${tag}`, { body: body as UseEventSourceOptions['body'] })
     const error = await expectRefused(run, 'config', tag)
     expect(error.message).toContain('no request was sent')
+    // It names the stream, never its query.
+    expect(error.message).toMatch(/^\[vue-event-source\] POST \/sse\/echo: /)
+    expect(error.url).toBe(`${location.origin}/sse/echo`)
   })
 })
 

@@ -279,7 +279,7 @@ describe('useEventSource: bad input', () => {
     const { result } = inScope(() => useEventSource('http://[::1', { onError: error => errors.push(error) }))
     expect(result.status.value).toBe('CLOSED')
     expect(result.error.value?.type).toBe('config')
-    expect(result.error.value?.message).toBe('[vue-event-source] "http://[::1" is not a valid URL.')
+    expect(result.error.value?.message).toBe('[vue-event-source] GET http://[::1: "http://[::1" is not a valid URL.')
     expect(errors).toHaveLength(1)
   })
 

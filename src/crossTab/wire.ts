@@ -7,6 +7,7 @@ export interface WireError {
   type: SseErrorType
   message: string
   status?: number
+  url?: string
 }
 
 export interface WireState {
@@ -81,11 +82,14 @@ export function toWire(error: SseError): WireError {
   const wire: WireError = { type: error.type, message: error.message.replace(PREFIX, '') }
   if (error.status !== undefined)
     wire.status = error.status
+  if (error.url !== undefined)
+    wire.url = error.url
   return wire
 }
 
 export function fromWire(error: WireError): SseError {
-  return new SseError(error.type, error.message, error.status === undefined ? {} : { status: error.status })
+  const { status, url } = error
+  return new SseError(error.type, error.message, { status, url })
 }
 
 /** What the leader tells of its stream: its state, without the role (each tab has its own). */

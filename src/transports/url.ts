@@ -19,24 +19,7 @@ export function withLastEventId(url: string, lastEventId: string, param: string 
   return `${path}?${kept.join('&')}${hash === -1 ? '' : url.slice(hash)}`
 }
 
-const QUERY_OR_FRAGMENT = /[?#].*$/s
-const USERINFO = /^([a-z][a-z\d+\-.]*:)?\/\/[^/?#@]*@/i
-
-/**
- * A URL as error messages and warnings may show it: origin and path only. A query string often carries an
- * `access_token` (a bare EventSource cannot send headers), and logs are no place for it, nor for `user:password@`.
- */
-export function describeUrl(url: string): string {
-  try {
-    const parsed = new URL(url, typeof location === 'undefined' ? undefined : location.href)
-    if (parsed.protocol === 'http:' || parsed.protocol === 'https:')
-      return `${parsed.origin}${parsed.pathname}`
-    return `a ${parsed.protocol} URL`
-  }
-  catch {
-    return url.replace(QUERY_OR_FRAGMENT, '').replace(USERINFO, '$1//')
-  }
-}
+export { describeUrl } from '../errors'
 
 /** Whether `url` is on the page's origin, where a fetch may send `Last-Event-ID` with no CORS preflight. */
 export function isSameOrigin(url: string): boolean {

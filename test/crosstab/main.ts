@@ -22,8 +22,9 @@ declare global {
     deafen: (on: boolean) => void
     /** Comments the first listener received. */
     comments: string[]
-    /** How often the first listener's `error` ref changed. */
+    /** How often the first listener's `error` ref changed, and the message and url of its latest error. */
     errorChanges: number
+    lastError: { message: string, url: string | undefined } | null
     /** Makes the page believe it is hidden (or shown again) and tells it so, as the browser would. */
     setHidden: (hidden: boolean) => void
     ready: boolean
@@ -38,6 +39,7 @@ window.payloads = Array.from({ length: components }, (): string[] => [])
 window.statuses = []
 window.comments = []
 window.errorChanges = 0
+window.lastError = null
 window.setHidden = (hidden) => {
   Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => hidden ? 'hidden' : 'visible' })
   document.dispatchEvent(new Event('visibilitychange'))
@@ -79,7 +81,12 @@ const Listener = defineComponent({
       },
       onComment: text => props.index === 0 && window.comments.push(text),
     })
-    watch(error, () => props.index === 0 && window.errorChanges++, { flush: 'sync' })
+    watch(error, (latest) => {
+      if (props.index !== 0)
+        return
+      window.errorChanges++
+      window.lastError = latest && { message: latest.message, url: latest.url }
+    }, { flush: 'sync' })
     return () => h('li', data.value ?? '')
   },
 })

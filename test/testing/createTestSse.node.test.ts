@@ -143,7 +143,8 @@ describe('createTestSse in happy-dom', () => {
 
     const html = stream(sse, '/c')
     await (await sse.next('/c')).open({ 'content-type': 'text/html' })
-    expect(html.error.value?.message).toBe('[vue-event-source] The server answered with Content-Type "text/html"; an event stream needs "text/event-stream".')
+    expect(html.error.value?.message).toBe('[vue-event-source] GET /c: The server answered with Content-Type "text/html"; an event stream needs "text/event-stream".')
+    expect(html.error.value?.url).toBe(`${location.origin}/c`)
 
     const bare = stream(sse, '/d')
     await (await sse.next('/d')).status(200)
