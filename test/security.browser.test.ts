@@ -204,7 +204,7 @@ describe('allowedOrigins', () => {
     await sleep(100)
     expect(errors.map(error => [error.type, error.message])).toEqual([[
       'config',
-      '[vue-event-source] allowedOrigins[0] "localhost" is not an origin: write the scheme and host (and port) with no path, such as \'https://api.example.com\'.',
+      '[vue-event-source] GET /sse/echo: allowedOrigins[0] "localhost" is not an origin: write the scheme and host (and port) with no path, such as \'https://api.example.com\'.',
     ]])
     expect(result.status.value).toBe('CLOSED')
     expect(await serverConnections(tag)).toEqual([])
