@@ -33,6 +33,12 @@ export default antfu({
     'e18e/prefer-static-regex': 'off',
   },
 }, {
+  // The recipes' servers are scripts run with `node server.js`, written as the frameworks' docs write them.
+  files: ['test/recipes/**/*.js'],
+  rules: {
+    'antfu/no-top-level-await': 'off',
+  },
+}, {
   // Its fix turns `Array.from({ length }, () => [])` into one array shared by every slot.
   rules: {
     'e18e/prefer-array-fill': 'off',
