@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import type { RecipeServer } from '../serve'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { mount } from '@vue/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createSse } from 'vue-event-source'
@@ -8,7 +8,8 @@ import { setPageOrigin, startRecipeServer } from '../serve'
 import App from './App.vue'
 
 const poll = { timeout: 15_000, interval: 100 }
-const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url))
+// Not `new URL(file, import.meta.url)`: happy-dom's URL resolves it against the page.
+const here = (file: string): string => join(import.meta.dirname, file)
 const SHOWN = /^ACME \d+\.\d\d$/
 
 let server: RecipeServer | undefined
