@@ -12,7 +12,8 @@ export default antfu({
       'vue/singleline-html-element-content-newline': 'off',
     },
   },
-  ignores: ['dist', 'bench/RESULTS.md', 'docs'],
+  // Generated: the site's build and cache, and the API reference written from the types on every docs build.
+  ignores: ['dist', 'bench/RESULTS.md', 'docs/.vitepress/cache', 'docs/.vitepress/dist', 'docs/reference'],
 }, {
   // The library runs in browsers: `process.env.NODE_ENV` has to stay the global that the app's bundler replaces,
   // never an import of node:process.

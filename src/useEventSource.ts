@@ -38,9 +38,9 @@ function signature(read: () => unknown): string {
  * or event-source-polyfill (when chosen), reconnects with backoff and resumes from the last event id. Closes when the
  * calling effect scope is disposed.
  */
-// Neither `json: true` nor a serializer: `data` is the string the wire carries, and a type argument must hold one
-// (`string`, `unknown`). First, as the most common call: an arrow checked against an earlier overload keeps the
-// parameter types it got there.
+/* First, as the most common call: an arrow checked against an earlier overload would keep the parameter types it got there. */
+// Neither `json: true` nor a serializer: `data` is the string the wire carries. A type argument must hold one
+// (`string`, `unknown`); any other (`useEventSource<Tick>('/ticker')`) makes `url` a type error that says so.
 export function useEventSource<Data = string, Events extends SseEventMap = Record<string, Data>>(url: RawUrl<Data, Events>, options?: UseEventSourceOptions<Data, Events> & { json?: false }): UseEventSourceReturn<Data, Events>
 export function useEventSource<Data = string, Events extends SseEventMap = Record<string, Data>>(url: RawUrl<Data, Events>, events: readonly (keyof Events & string)[], options?: UseEventSourceOptions<Data, Events> & { json?: false }): UseEventSourceReturn<Data, Events>
 // `json: true` parses every message: `data` is whatever the type argument says, and `unknown` without one.
