@@ -23,6 +23,8 @@ export default defineConfig({
       { text: 'Demos', link: '/demos/' },
       { text: 'Benchmarks', link: '/benchmarks' },
       { text: 'Changelog', link: `${repository}/blob/main/CHANGELOG.md` },
+      // Not socialLinks: its icon loads from a third-party host on every page.
+      { text: 'GitHub', link: repository },
     ],
     sidebar: [
       {
@@ -64,7 +66,6 @@ export default defineConfig({
         ],
       },
     ],
-    socialLinks: [{ icon: 'github', link: repository }],
     search: { provider: 'local' },
     editLink: { pattern: `${repository}/edit/main/docs/:path` },
     outline: [2, 3],
