@@ -2,7 +2,7 @@
 // compiler, so that it says what the code says: `npm run docs:dev` and `npm run docs:build` run it first, and its
 // pages (docs/reference/*.md) are not committed.
 
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
@@ -103,7 +103,7 @@ function membersTable(members) {
 
 function section(name, symbol) {
   const declarations = symbol.declarations ?? []
-  const lines = [`## ${name}`, '']
+  const lines = [`## ${name === 'default' ? 'default export' : name}`, '']
   const first = declarations[0]
   if (!first)
     return lines
@@ -136,6 +136,16 @@ function section(name, symbol) {
   if (ts.isVariableDeclaration(first)) {
     const type = first.type ? first.type.getText() : checker.typeToString(checker.getTypeOfSymbolAtLocation(symbol, first), first, ts.TypeFormatFlags.NoTruncation)
     lines.push('```ts', `const ${name}: ${oneLine(type)}`, '```', '')
+    const doc = prose(symbol)
+    if (doc)
+      lines.push(doc, '')
+    return lines
+  }
+
+  if (ts.isExportAssignment(first)) {
+    const type = checker.typeToString(checker.getTypeAtLocation(first.expression), first, ts.TypeFormatFlags.NoTruncation)
+    // Without the absolute path of the module a type comes from: `import("/…/nuxt/schema").NuxtModule` → `NuxtModule`.
+    lines.push('```ts', `export default ${oneLine(type).replace(/import\("[^"]+"\)\./g, '')}`, '```', '')
     const doc = prose(symbol)
     if (doc)
       lines.push(doc, '')
@@ -190,6 +200,14 @@ function rank(symbol) {
   return 3
 }
 
+/** How the entry point's values are imported: named, or the default export (a Nuxt module is named in `modules`). */
+function importLine(from, exports) {
+  const named = exports.filter(({ name, symbol }) => name !== 'default' && rank(symbol) <= 1).map(({ name }) => name)
+  if (named.length > 0)
+    return ['```ts', `import { ${named.join(', ')} } from '${from}'`, '```', '']
+  return exports.some(({ name }) => name === 'default') ? [`Its default export is named in \`modules: ['${from}']\`.`, ''] : []
+}
+
 /** Writes the reference pages; returns their paths. */
 export function writeReference() {
   mkdirSync(out, { recursive: true })
@@ -201,7 +219,6 @@ export function writeReference() {
       throw new Error(`[vue-event-source] docs: no module at ${entry.file}`)
     const exports = checker.getExportsOfModule(moduleSymbol)
       .map(symbol => ({ name: symbol.name, symbol: symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol }))
-      .map(({ name, symbol }) => ({ name: name === 'default' ? symbol.name : name, symbol }))
       .sort((a, b) => rank(a.symbol) - rank(b.symbol) || a.name.localeCompare(b.name))
     const body = [
       '---',
@@ -214,15 +231,14 @@ export function writeReference() {
       '',
       entry.intro,
       '',
-      '```ts',
-      `import { ${exports.filter(({ symbol }) => rank(symbol) <= 1).map(({ name }) => name).join(', ')} } from '${entry.title}'`,
-      '```',
-      '',
+      ...importLine(entry.title, exports),
       ...exports.flatMap(({ name, symbol }) => section(name, symbol)),
     ].join('\n')
     const path = join(out, entry.page)
     mkdirSync(dirname(path), { recursive: true })
-    writeFileSync(path, `${body.trimEnd()}\n`)
+    // Written aside, then renamed: a dev server or a test reading the page never sees half of it.
+    writeFileSync(`${path}.${process.pid}`, `${body.trimEnd()}\n`)
+    renameSync(`${path}.${process.pid}`, path)
     written.push(path)
   }
   return written
