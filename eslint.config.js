@@ -12,7 +12,8 @@ export default antfu({
       'vue/singleline-html-element-content-newline': 'off',
     },
   },
-  ignores: ['dist', 'bench/RESULTS.md', 'docs'],
+  // Generated: the site's build and cache, and the API reference written from the types on every docs build.
+  ignores: ['dist', 'bench/RESULTS.md', 'docs/.vitepress/cache', 'docs/.vitepress/dist', 'docs/reference'],
 }, {
   // The library runs in browsers: `process.env.NODE_ENV` has to stay the global that the app's bundler replaces,
   // never an import of node:process.
@@ -31,6 +32,12 @@ export default antfu({
     'node/prefer-global/buffer': 'off',
     'node/prefer-global/process': 'off',
     'e18e/prefer-static-regex': 'off',
+  },
+}, {
+  // The recipes' servers are scripts run with `node server.js`, written as the frameworks' docs write them.
+  files: ['test/recipes/**/*.js'],
+  rules: {
+    'antfu/no-top-level-await': 'off',
   },
 }, {
   // Its fix turns `Array.from({ length }, () => [])` into one array shared by every slot.

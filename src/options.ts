@@ -16,9 +16,12 @@ export interface SseSerializer<Data = unknown> {
 
 /** App-wide defaults (`app.use(ssePlugin, options)`); every one can be overridden per call. */
 export interface SseOptions {
-  /** Joined to relative URLs: `baseURL: '/api'` + `'/ticker'` → `'/api/ticker'`. */
+  /** Joined to relative URLs: `baseURL: '/api'` + `'/ticker'` → `'/api/ticker'`; absolute and `//host` URLs are left alone. */
   baseURL?: string
-  /** Sent as `tokenHeader: tokenPrefix + token`; read on every connect and reconnect. Never put in a URL. */
+  /**
+   * Sent as `tokenHeader: tokenPrefix + token`; read on every connect and reconnect. Never put in a URL; an empty or
+   * null token sends no header.
+   */
   token?: SseTokenSource
   /** @default 'Authorization' */
   tokenHeader?: string
@@ -35,7 +38,7 @@ export interface SseOptions {
    * @default the page's origin and the plugin's `baseURL` origin
    */
   allowedOrigins?: string[]
-  /** Extra request headers (`transport: 'auto'` then picks fetch). */
+  /** Extra request headers, read on every connect (`transport: 'auto'` then picks fetch). */
   headers?: MaybeRefOrGetter<Record<string, string> | undefined>
   /**
    * Send cookies on cross-origin requests.
@@ -50,12 +53,13 @@ export interface SseOptions {
   transport?: TransportChoice
   /**
    * Reconnect on network errors, a cleanly ended stream and 5xx: 1 s doubling to 30 s with jitter, unlimited.
+   * `false` turns reconnecting off.
    * @default true
    */
   autoReconnect?: boolean | ReconnectOptions
   /**
-   * Reconnect when nothing (comments count, where the transport sees them) arrives for this many ms while open.
-   * 0 turns it off.
+   * Reconnect with error type `'stalled'` when nothing arrives for this many ms while open: a dead connection.
+   * Comments count on the polyfill and fetch transports, not on the native one. 0 turns it off.
    * @default 0
    */
   heartbeatTimeout?: number
@@ -78,15 +82,17 @@ export interface SseOptions {
    * @default 'lastEventId'
    */
   lastEventIdParam?: string | false
-  /** Parses the data of every message (VueUse-compatible). */
+  /** Parses the data of every message (VueUse's shape, plus the event type). */
   serializer?: SseSerializer
   /**
-   * Parse data with `JSON.parse`; a failure sets `error` (type `'parse'`) and the stream goes on.
+   * Parse data with `JSON.parse`; a failure sets `error` (type `'parse'`) and the stream goes on. Per call,
+   * `json: true` types `data` as `unknown`, or as the type argument given.
    * @default false
    */
   json?: boolean
   /**
-   * Shared streams: ms to keep a connection open after its last subscriber leaves.
+   * Shared streams: ms to keep a connection open after its last subscriber leaves; a subscriber that comes back
+   * within it keeps the connection.
    * @default 0
    */
   linger?: number
@@ -124,12 +130,12 @@ export interface UseEventSourceOptions<Data = string, Events extends SseEventMap
    */
   events?: readonly (keyof Events & string)[]
   /**
-   * Connect at once.
+   * Connect at once (in a component: once mounted); with `false`, nothing happens until `open()`.
    * @default true
    */
   immediate?: boolean
   /**
-   * Reconnect when `url`, `body` or `headers` change.
+   * Reconnect when `url` or `body` change, and when `headers` change on a stream that is not shared.
    * @default true
    */
   autoConnect?: boolean
@@ -138,7 +144,10 @@ export interface UseEventSourceOptions<Data = string, Events extends SseEventMap
    * @default 'GET', or 'POST' when a `body` is given
    */
   method?: string
-  /** A body selects the fetch transport (and POST, unless `method` says otherwise); an object is sent as JSON. */
+  /**
+   * A body selects the fetch transport (and POST, unless `method` says otherwise); a string is sent as it is, anything
+   * else as JSON with `Content-Type: application/json`.
+   */
   body?: MaybeRefOrGetter<SseBody | null | undefined>
   /**
    * Join the app's shared connection for this stream (see `useSseStore`): callers whose requests are the same in
@@ -147,11 +156,15 @@ export interface UseEventSourceOptions<Data = string, Events extends SseEventMap
    */
   shared?: boolean
   /**
-   * Keep the last N messages in `messages`: one array, updated in place (no copy per message) and triggered.
+   * Keep the last N messages in `messages`, oldest first: one array, updated in place (no copy per message) and
+   * triggered.
    * @default 0
    */
   history?: number
-  /** Called synchronously for every message: nothing is coalesced. */
+  /**
+   * Called synchronously for every message of the types asked for: nothing is coalesced. An exception thrown here is
+   * reported as one from an `EventSource` listener, and the stream goes on.
+   */
   onMessage?: (message: SseMessage<Data>) => void
   /** Called on every successful open (first connect and each reconnect). */
   onOpen?: () => void
@@ -164,18 +177,21 @@ export interface UseEventSourceOptions<Data = string, Events extends SseEventMap
   onComment?: (text: string) => void
   /** Resume point for the first connect. */
   initialLastEventId?: string
-  /** Parses the data of every message (VueUse-compatible). */
+  /** Parses the data of every message (VueUse-compatible), and infers `Data`. */
   serializer?: SseSerializer<Data>
 }
 
 export interface UseEventSourceReturn<Data = string, Events extends SseEventMap = Record<string, Data>> {
   /** Starts `'CLOSED'`; `'CONNECTING'` also while waiting to reconnect. */
   status: Readonly<ShallowRef<SseStatus>>
-  /** Data of the latest message. */
+  /** Data of the latest message; cleared, with `event` and `messages`, when the URL changes. */
   data: Readonly<ShallowRef<Data | null>>
-  /** Type of the latest message. */
+  /** Type of the latest message (`'message'` when the server named none). */
   event: Readonly<ShallowRef<string | null>>
-  /** Last committed event id (`''` when none). */
+  /**
+   * The last event id as of the latest message, or of a block that only set an id (`''` when none; the browser's
+   * `EventSource` keeps such a block's id to itself until the next message).
+   */
   lastEventId: Readonly<ShallowRef<string>>
   /** Latest error; cleared on the next successful open. */
   error: Readonly<ShallowRef<SseError | null>>
@@ -183,11 +199,17 @@ export interface UseEventSourceReturn<Data = string, Events extends SseEventMap 
   retryCount: Readonly<ShallowRef<number>>
   /** The last `history` messages, oldest first. */
   messages: Readonly<ShallowRef<readonly SseMessage<Data>[]>>
-  /** Connect (again) now. */
+  /**
+   * Connect (again) now, with a fresh retry budget, reading `url`, `body` and the options again (a new prompt is a new
+   * request; a new URL or body starts without a resume point).
+   */
   open: () => void
-  /** Final until `open()`: no reconnect, timers cleared. */
+  /**
+   * Final until `open()`: no reconnect, timers cleared. On a shared stream it leaves the stream, which goes on for
+   * the other subscribers.
+   */
   close: () => void
-  /** Listen to one event type without a reactive ref; returns `off()`. */
+  /** Listen to one event type without a reactive ref (the type need not be in `events`); returns `off()`. */
   on: <Type extends (keyof Events & string) | 'message'>(
     type: Type,
     handler: (message: SseMessage<Type extends keyof Events ? Events[Type] : Data>) => void,

@@ -1,4 +1,4 @@
-import type { SseEventMap, SseMessage, UseEventSourceOptions, UseEventSourceReturn, UseEventSourceUrl } from './options'
+import type { SseEventMap, SseMessage, SseSerializer, UseEventSourceOptions, UseEventSourceReturn, UseEventSourceUrl } from './options'
 import type { Subscription } from './store'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { getCurrentInstance, onMounted, toValue, watch } from 'vue'
@@ -9,6 +9,19 @@ import { mergeOptions, resolveRequest } from './resolve'
 import { createStreamRefs } from './streamRefs'
 
 type Handler = (message: SseMessage<never>) => void
+
+/** Whether `Data` and the data type of every event in the map can hold the raw string of a message. */
+type HoldsString<Data, Events extends SseEventMap> = string extends Data
+  ? { [Type in keyof Events]: string extends Events[Type] ? never : Type }[keyof Events] extends never ? true : false
+  : false
+
+/**
+ * The URL of a call with neither `json: true` nor a `serializer`: its data is the raw string, so a type argument that
+ * cannot hold one (`useEventSource<Tick>('/ticker')`) makes the URL a type error that says why.
+ */
+type RawUrl<Data, Events extends SseEventMap> = HoldsString<Data, Events> extends true
+  ? UseEventSourceUrl
+  : { 'data is the raw string: a type argument other than string needs json: true or a serializer': never }
 
 /** A watch source's value as a string; one that cannot be read or serialized compares equal until it can. */
 function signature(read: () => unknown): string {
@@ -25,13 +38,20 @@ function signature(read: () => unknown): string {
  * or event-source-polyfill (when chosen), reconnects with backoff and resumes from the last event id. Closes when the
  * calling effect scope is disposed.
  */
-export function useEventSource<Data = string, Events extends SseEventMap = Record<string, Data>>(url: UseEventSourceUrl, options?: UseEventSourceOptions<Data, Events> & { json?: false }): UseEventSourceReturn<Data, Events>
-export function useEventSource<Data = string, Events extends SseEventMap = Record<string, Data>>(url: UseEventSourceUrl, events: readonly (keyof Events & string)[], options?: UseEventSourceOptions<Data, Events> & { json?: false }): UseEventSourceReturn<Data, Events>
+/* First, as the most common call: an arrow checked against an earlier overload would keep the parameter types it got there. */
+// Neither `json: true` nor a serializer: `data` is the string the wire carries. A type argument must hold one
+// (`string`, `unknown`); any other (`useEventSource<Tick>('/ticker')`) makes `url` a type error that says so.
+export function useEventSource<Data = string, Events extends SseEventMap = Record<string, Data>>(url: RawUrl<Data, Events>, options?: UseEventSourceOptions<Data, Events> & { json?: false }): UseEventSourceReturn<Data, Events>
+export function useEventSource<Data = string, Events extends SseEventMap = Record<string, Data>>(url: RawUrl<Data, Events>, events: readonly (keyof Events & string)[], options?: UseEventSourceOptions<Data, Events> & { json?: false }): UseEventSourceReturn<Data, Events>
 // `json: true` parses every message: `data` is whatever the type argument says, and `unknown` without one.
 export function useEventSource<Data = unknown, Events extends SseEventMap = Record<string, Data>>(url: UseEventSourceUrl, options: UseEventSourceOptions<Data, Events> & { json: true }): UseEventSourceReturn<Data, Events>
 export function useEventSource<Data = unknown, Events extends SseEventMap = Record<string, Data>>(url: UseEventSourceUrl, events: readonly (keyof Events & string)[], options: UseEventSourceOptions<Data, Events> & { json: true }): UseEventSourceReturn<Data, Events>
-export function useEventSource<Data = string, Events extends SseEventMap = Record<string, Data>>(url: UseEventSourceUrl, options?: UseEventSourceOptions<Data, Events>): UseEventSourceReturn<Data, Events>
-export function useEventSource<Data = string, Events extends SseEventMap = Record<string, Data>>(url: UseEventSourceUrl, events: readonly (keyof Events & string)[], options?: UseEventSourceOptions<Data, Events>): UseEventSourceReturn<Data, Events>
+// A serializer reads every message: `data` is what it returns.
+export function useEventSource<Data, Events extends SseEventMap = Record<string, Data>>(url: UseEventSourceUrl, options: UseEventSourceOptions<Data, Events> & { serializer: SseSerializer<Data> }): UseEventSourceReturn<Data, Events>
+export function useEventSource<Data, Events extends SseEventMap = Record<string, Data>>(url: UseEventSourceUrl, events: readonly (keyof Events & string)[], options: UseEventSourceOptions<Data, Events> & { serializer: SseSerializer<Data> }): UseEventSourceReturn<Data, Events>
+// Options whose `json` is known only at run time (a variable of type `UseEventSourceOptions`): as without `json`.
+export function useEventSource<Data = string, Events extends SseEventMap = Record<string, Data>>(url: RawUrl<Data, Events>, options?: UseEventSourceOptions<Data, Events>): UseEventSourceReturn<Data, Events>
+export function useEventSource<Data = string, Events extends SseEventMap = Record<string, Data>>(url: RawUrl<Data, Events>, events: readonly (keyof Events & string)[], options?: UseEventSourceOptions<Data, Events>): UseEventSourceReturn<Data, Events>
 export function useEventSource<Data = string, Events extends SseEventMap = Record<string, Data>>(
   url: UseEventSourceUrl,
   eventsOrOptions?: readonly string[] | UseEventSourceOptions<Data, Events>,

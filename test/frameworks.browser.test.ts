@@ -41,9 +41,9 @@ function track(context: TestContext, url: string, options: UseEventSourceOptions
   const scope = effectScope(true)
   context.onTestFinished(() => scope.stop())
   const stream = scope.run(() => useEventSource<Numbered>(url, {
-    json: true,
     autoReconnect: RECONNECT,
     ...options,
+    json: true,
     onMessage: (message) => {
       ids.push(Number(message.id))
       values.push(message.data.n)

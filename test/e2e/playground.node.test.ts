@@ -164,8 +164,8 @@ describe('playground dashboard', { timeout: 60_000 }, () => {
     await snap('chat')
 
     if (process.env.UPDATE_SCREENSHOT === '1') {
-      mkdirSync(join(root, 'docs'), { recursive: true })
-      await page.screenshot({ path: join(root, 'docs', 'dashboard.png') })
+      mkdirSync(join(root, 'docs/public'), { recursive: true })
+      await page.screenshot({ path: join(root, 'docs/public/dashboard.png') })
     }
   })
 

@@ -21,6 +21,7 @@ import { cleanEnv, packPackage } from '../package/pack'
 const run = promisify(execFile)
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const fixture = fileURLToPath(new URL('./fixture', import.meta.url))
+const recipes = fileURLToPath(new URL('../recipes/nuxt', import.meta.url))
 const repoModules = join(root, 'node_modules')
 
 /** What the app reads at run time (`runtimeConfig.public.sse.baseURL`), over the `sse.baseURL` it was built with. */
@@ -91,6 +92,13 @@ beforeAll(async () => {
   app = join(scratch, 'app')
   const { tarball } = await packPackage(scratch)
   await cp(fixture, app, { recursive: true })
+  // The docs' Nuxt recipe, as shown: its route where the runtime baseURL puts '/ticker', its page, and its plugin
+  // where Nuxt type-checks it without running it (the fixture's session plugin gives every stream its token).
+  await mkdir(join(app, 'server/api/live'), { recursive: true })
+  await cp(join(recipes, 'server/api/ticker.get.ts'), join(app, 'server/api/live/ticker.get.ts'))
+  await cp(join(recipes, 'app/pages/ticker.vue'), join(app, 'app/pages/ticker.vue'))
+  await mkdir(join(app, 'app/plugins/recipes'), { recursive: true })
+  await cp(join(recipes, 'app/plugins/sse.ts'), join(app, 'app/plugins/recipes/sse.ts'))
   await writeFile(join(app, 'package.json'), `${JSON.stringify({ name: 'nuxt-app', private: true, type: 'module' }, null, 2)}\n`)
   await install(tarball)
   await run(process.execPath, [join(app, 'node_modules/nuxt/bin/nuxt.mjs'), 'build'], {
@@ -158,6 +166,15 @@ describe('vue-event-source/nuxt in a Nuxt app', { timeout: 120_000 }, () => {
 
     // The page mounted (it connects once mounted), so hydration is over: Vue would have logged any mismatch.
     expect(logged.filter(message => /hydrat|mismatch/i.test(message.text())).map(message => message.text())).toEqual([])
+    expect(pageErrors).toEqual([])
+  })
+
+  it('streams the docs\' recipe: a createEventStream route read by a page with useEventSource', async () => {
+    const page = await browser!.newPage()
+    const pageErrors: string[] = []
+    page.on('pageerror', error => pageErrors.push(error.message))
+    await page.goto(new URL('/ticker?tenant=alice', origin).href)
+    await page.waitForFunction(() => /^OPEN: tick [2-9]/.test(document.querySelector('p')?.textContent?.trim() ?? ''), undefined, { timeout: 60_000 })
     expect(pageErrors).toEqual([])
   })
 

@@ -1,16 +1,13 @@
 // @vitest-environment happy-dom
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { once } from 'node:events'
+import type { RecipeServer } from './serve'
+import { join } from 'node:path'
 import { mount } from '@vue/test-utils'
-import cors from 'cors'
-import express from 'express'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defineComponent, h } from 'vue'
 import { createSse, useEventSource } from 'vue-event-source'
 import { createTestSse } from 'vue-event-source/testing'
 import Chat from './Chat.vue'
-import { app } from './chatServer'
+import { setPageOrigin, startRecipeServer } from './serve'
 
 const chunk = (content: string) => ({ choices: [{ delta: { content } }] })
 
@@ -20,43 +17,28 @@ async function ask(wrapper: ReturnType<typeof mount>, question: string): Promise
 }
 
 describe('the LLM recipe against its express server', () => {
-  let server: Server
-  let origin = ''
-  const seen: string[] = []
+  let server: RecipeServer
 
   beforeAll(async () => {
-    // The page is happy-dom's http://localhost:3000: the API on another origin lets it read the stream through CORS.
-    server = express()
-      .use((req, _res, next) => {
-        seen.push(`${req.method} ${req.url}`)
-        next()
-      })
-      .use(cors())
-      .use(app)
-      .listen(0, '127.0.0.1')
-    await once(server, 'listening')
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    server = await startRecipeServer(join(import.meta.dirname, 'chat-server.js'))
   })
 
-  afterAll(() => {
-    server.closeAllConnections()
-    server.close()
-  })
+  afterAll(() => server?.stop())
 
-  it('streams the answer, closes on [DONE] and asks once', async () => {
-    const wrapper = mount(Chat, { global: { plugins: [createSse({ baseURL: origin })] } })
+  it('streams the answer from node chat-server.js and closes on [DONE]', async () => {
+    setPageOrigin(server.origin)
+    const wrapper = mount(Chat, { global: { plugins: [createSse({ baseURL: '/api' })] } })
     await ask(wrapper, 'how are you?')
     await expect.poll(() => wrapper.find('[data-test="answer"]').text()).toBe('You said: how are you?')
     await expect.poll(() => wrapper.find('button').attributes('disabled')).toBeUndefined()
     expect(wrapper.find('[data-test="error"]').exists()).toBe(false)
-    expect(seen.filter(request => request.startsWith('POST'))).toEqual(['POST /api/chat'])
     wrapper.unmount()
   })
 })
 
 describe('the LLM recipe in memory', () => {
   it('sends the question as JSON and closes the stream itself on [DONE]', async () => {
-    const sse = createTestSse()
+    const sse = createTestSse({ baseURL: '/api' })
     const wrapper = mount(Chat, { global: { plugins: [sse] } })
     await ask(wrapper, 'hi')
     const request = await sse.next('/api/chat')

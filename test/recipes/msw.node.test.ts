@@ -48,7 +48,7 @@ it('streams a POST answer from an http.post() handler (sse() takes GET requests 
       .join('')
     return new HttpResponse(body, { headers: { 'Content-Type': 'text/event-stream' } })
   }))
-  const wrapper = mount(Chat, { global: { plugins: [createSse()] } })
+  const wrapper = mount(Chat, { global: { plugins: [createSse({ baseURL: '/api' })] } })
   await wrapper.find('input').setValue('hello')
   await wrapper.find('form').trigger('submit')
   await expect.poll(() => wrapper.find('[data-test="answer"]').text()).toBe('Hi there')

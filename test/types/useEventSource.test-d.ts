@@ -53,8 +53,8 @@ describe('useEventSource: the typed event map', () => {
 
   it('rejects event types the map does not name', () => {
     // @ts-expect-error 'nope' is not in the event map
-    useEventSource<Tick | Alert, { tick: Tick, alert: Alert }>('/market', { events: ['tick', 'nope'] })
-    const { on } = useEventSource<Tick | Alert, { tick: Tick, alert: Alert }>('/market', { events: ['tick'] })
+    useEventSource<Tick | Alert, { tick: Tick, alert: Alert }>('/market', { events: ['tick', 'nope'], json: true })
+    const { on } = useEventSource<Tick | Alert, { tick: Tick, alert: Alert }>('/market', { events: ['tick'], json: true })
     // @ts-expect-error 'nope' is not in the event map
     on('nope', () => {})
   })
@@ -120,7 +120,7 @@ describe('useEventSource: the returned refs', () => {
   })
 
   it('are read-only from outside', () => {
-    const { status, data, error, messages } = useEventSource<Tick>('/ticker')
+    const { status, data, error, messages } = useEventSource<Tick>('/ticker', { json: true })
     // @ts-expect-error status belongs to the connection
     status.value = 'OPEN'
     // @ts-expect-error data comes from the server
@@ -132,7 +132,7 @@ describe('useEventSource: the returned refs', () => {
   })
 
   it('can be watched and passed where a read-only ref is expected', () => {
-    const result: UseEventSourceReturn<Tick> = useEventSource<Tick>('/ticker')
+    const result: UseEventSourceReturn<Tick> = useEventSource<Tick>('/ticker', { json: true })
     expectTypeOf(result.data).toExtend<Readonly<ShallowRef<Tick | null>>>()
     expectTypeOf(result.open).toEqualTypeOf<() => void>()
     expectTypeOf(result.close).toEqualTypeOf<() => void>()

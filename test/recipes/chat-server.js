@@ -1,10 +1,10 @@
 import express from 'express'
 
-export const app = express()
+const app = express()
 
 /** An OpenAI-style stream: one JSON chunk per piece of the answer, then `data: [DONE]`. */
 app.post('/api/chat', express.json(), async (req, res) => {
-  const { prompt } = req.body as { prompt: string }
+  const { prompt } = req.body
   res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' })
   let gone = false
   res.on('close', () => (gone = true))
@@ -19,3 +19,5 @@ app.post('/api/chat', express.json(), async (req, res) => {
   res.write('data: [DONE]\n\n')
   res.end()
 })
+
+app.listen(Number(process.env.PORT) || 3001)
