@@ -49,13 +49,13 @@ export class Connection implements EventStream {
       timeout: (ms) => {
         this.transport?.close()
         this.transport = null
-        this.fail(new SseError('timeout', `No response within ${ms} ms; trying again.`))
+        this.fail(new SseError('timeout', `No response within ${ms} ms.`))
       },
       healthy: () => {
         if (this.state.status === 'OPEN' && !this.healthy)
           this.markHealthy()
       },
-      stalled: ms => this.retryLater(new SseError('stalled', `Nothing arrived for ${ms} ms; reconnecting.`)),
+      stalled: ms => this.retryLater(new SseError('stalled', `Nothing arrived for ${ms} ms.`)),
     })
   }
 

@@ -423,7 +423,10 @@ describe('fetch transport', () => {
   })
 
   it.each([
-    ['a Latin-1 id', 'caf\u00E9 1', 'header'],
+    ['an ASCII id', 'cafe 1', 'header'],
+    // WebKit sends a header's Latin-1 characters as UTF-8 where the others send one byte each: the server would read
+    // another id.
+    ['a Latin-1 id', 'caf\u00E9 1', 'query'],
     ['an id beyond Latin-1', '\u20AC1', 'query'],
     ['an id with a leading space', ' 9', 'query'],
     ['an id with a trailing tab', '9\t', 'query'],

@@ -7,15 +7,16 @@ import { describeUrl, LAST_EVENT_ID_PARAM, withLastEventId } from './url'
 const EDGE_WHITESPACE = /^[\t ]|[\t ]$/
 
 /**
- * Whether `fetch()` sends this header value byte for byte: it throws on characters beyond Latin-1 and on NUL, CR and
- * LF, and HTTP trims spaces and tabs at either end, so the server would see another id.
+ * Whether every browser sends this header value as it is: `fetch()` throws on characters beyond Latin-1 and on NUL, CR
+ * and LF; Chromium and Firefox send the rest of Latin-1 one byte a character, WebKit as UTF-8, so a server would read
+ * another id; and HTTP trims spaces and tabs at either end. Plain ASCII only, then.
  */
 function headerSafe(value: string): boolean {
   if (EDGE_WHITESPACE.test(value))
     return false
   for (let index = 0; index < value.length; index++) {
     const code = value.charCodeAt(index)
-    if (code > 0xFF || code === 0 || code === 10 || code === 13)
+    if (code > 0x7E || code === 0 || code === 10 || code === 13)
       return false
   }
   return true
@@ -42,6 +43,14 @@ export function resumeRequest(url: string, lastEventId: string, param: string | 
  * ends one: past it the stream fails with a `parse` error instead of eating the tab's memory.
  */
 export const MAX_BUFFER = 64 * 1024 * 1024
+
+/** Where the first line break of `text` is, or its length when it has none. */
+export function firstLineBreak(text: string): number {
+  const lf = text.indexOf('\n')
+  const cr = text.indexOf('\r')
+  const first = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr)
+  return first === -1 ? text.length : first
+}
 
 export interface EventStreamHandlers {
   /** The response is a 200 `text/event-stream`; nothing has been read yet. */

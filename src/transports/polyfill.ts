@@ -1,7 +1,7 @@
 import type { TransportCallbacks, TransportFactory } from './types'
 import { EventSourcePolyfill } from 'event-source-polyfill'
 import { SseError } from '../errors'
-import { MAX_BUFFER, readEventStream, resumeRequest } from './http'
+import { firstLineBreak, MAX_BUFFER, readEventStream, resumeRequest } from './http'
 import { redirectMode } from './redirect'
 
 /**
@@ -255,6 +255,12 @@ class LineFeed {
 
   push(chunk: string): void {
     const { partial } = this
+    // Counted as text arrives: a line that crosses the bound and ends within one large chunk must not get through.
+    const held = this.partialLength + this.sinceBlank
+    if (held + chunk.length > MAX_BUFFER && held + firstLineBreak(chunk) > MAX_BUFFER) {
+      this.overflow()
+      return
+    }
     const style = terminators(chunk)
     const end = lineStart(chunk, chunk.length - 1, style)
     if (end === 0) {
@@ -273,7 +279,11 @@ class LineFeed {
         return
     }
     if (this.partialLength + this.sinceBlank > MAX_BUFFER)
-      this.callbacks.fail(new SseError('overflow', `The server sent more than ${MAX_BUFFER} characters without ending an event; the stream is closed.`, { status: 200 }))
+      this.overflow()
+  }
+
+  private overflow(): void {
+    this.callbacks.fail(new SseError('overflow', `The server sent more than ${MAX_BUFFER} characters without ending an event; the stream is closed.`, { status: 200 }))
   }
 
   /** Hands whole lines to the polyfill and reports what it would not. */

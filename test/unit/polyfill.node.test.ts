@@ -269,6 +269,15 @@ describe('polyfill transport: what the polyfill alone would get wrong', () => {
     expect(run.events.map(event => event.data)).toEqual(['a'])
   }, 30_000)
 
+  it('a line that crosses the bound and ends within one large chunk fails too, and is not dispatched', async () => {
+    const run = await start()
+    await run.push(`data: ${'x'.repeat(MAX_BUFFER - 16)}`)
+    expect(run.failures).toEqual([])
+    await run.push(`${'y'.repeat(64)}\n\ndata: after\n\n`)
+    expect(run.failures.map(error => error.type)).toEqual(['overflow'])
+    expect(run.events).toEqual([])
+  }, 30_000)
+
   it('nothing is dispatched after close(), not even the rest of the chunk in hand', async () => {
     const run = await start()
     const push = run.events.push.bind(run.events)
