@@ -1,7 +1,8 @@
 import type { ExpectedEvent } from './server/fixtures'
 import { afterEach, describe, expect, it } from 'vitest'
+import { server } from 'vitest/browser'
 import { closeAllOnServer, resetServer, secondOrigin, serverConnections, uniqueTag, waitFor } from './server/client'
-import { DEFAULT_FIXTURE_PAUSE, fixtures } from './server/fixtures'
+import { DEFAULT_FIXTURE_PAUSE, fixtures, nativeExpected } from './server/fixtures'
 
 // Chromium allows 6 HTTP/1.1 connections per origin and Vitest needs some: every test closes
 // its sources, and none keeps more than two open.
@@ -49,13 +50,14 @@ describe('fixtures, checked against the native EventSource', () => {
   for (const [name, fixture] of Object.entries(fixtures)) {
     it(`${name}: ${fixture.description}`, async () => {
       const startedAt = Date.now()
+      const expected = nativeExpected(fixture, server.browser)
       const source = openSource(`/sse/fixture/${name}?tag=${uniqueTag()}`)
-      const received = collect(source, fixture.expected.map(event => event.type))
-      await waitFor(() => received.length >= fixture.expected.length, { timeout: 10_000 })
+      const received = collect(source, expected.map(event => event.type))
+      await waitFor(() => received.length >= expected.length, { timeout: 10_000 })
       // Wait for the rest of the fixture, so that an event dispatched late or twice shows up too.
       const duration = fixture.chunks.length * (fixture.pause ?? DEFAULT_FIXTURE_PAUSE)
       await sleep(Math.max(0, startedAt + duration - Date.now()) + 300)
-      expect(received).toEqual(fixture.expected)
+      expect(received).toEqual(expected)
       expect(source.readyState).toBe(EventSource.OPEN)
     })
   }

@@ -1,10 +1,11 @@
 import type { SseError, TransportChoice, TransportName, UseEventSourceOptions } from '../src'
 import type { ExpectedEvent, Fixture } from './server/fixtures'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { server } from 'vitest/browser'
 import { useEventSource } from '../src'
 import { inScope } from './scope'
-import { closeAllOnServer, secondOrigin, serverConnections, uniqueTag, waitFor } from './server/client'
-import { DEFAULT_FIXTURE_PAUSE, fixtures, transportFixtures } from './server/fixtures'
+import { closeAllOnServer, cutIsNetworkError, secondOrigin, serverConnections, uniqueTag, waitFor } from './server/client'
+import { DEFAULT_FIXTURE_PAUSE, fixtures, nativeExpected, transportFixtures } from './server/fixtures'
 
 const transports: TransportName[] = ['native', 'polyfill', 'fetch']
 /** The transports that can send headers, and so see every status themselves. */
@@ -41,19 +42,21 @@ function receive(url: string, transport: TransportChoice, options: UseEventSourc
 /** Plays a fixture through `transport` and checks it gives exactly the expected events, then nothing more. */
 async function expectFixture(transport: TransportName, name: string, fixture: Fixture, initialLastEventId?: string) {
   const startedAt = Date.now()
-  const types = [...new Set(fixture.expected.map(event => event.type))].filter(type => type !== 'message')
+  // The native transport gives what the browser's EventSource gives, Firefox's departures from WHATWG included.
+  const parsed = transport === 'native' ? nativeExpected(fixture, server.browser) : fixture.expected
+  const types = [...new Set(parsed.map(event => event.type))].filter(type => type !== 'message')
   const { received, errors, result } = receive(`/sse/fixture/${name}?tag=${uniqueTag()}`, transport, {
     events: types,
     autoReconnect: false,
     initialLastEventId,
   })
-  await waitFor(() => received.length >= fixture.expected.length, { timeout: 10_000 })
+  await waitFor(() => received.length >= parsed.length, { timeout: 10_000 })
   // Wait for the rest of the fixture, so that an event dispatched late or twice shows up too.
   const duration = fixture.chunks.length * (fixture.pause ?? DEFAULT_FIXTURE_PAUSE)
   await sleep(Math.max(0, startedAt + duration - Date.now()) + 300)
   const expected = initialLastEventId === undefined
-    ? fixture.expected
-    : fixture.expected.map(event => ({ ...event, lastEventId: event.lastEventId || initialLastEventId }))
+    ? parsed
+    : parsed.map(event => ({ ...event, lastEventId: event.lastEventId || initialLastEventId }))
   expect(received).toEqual(expected)
   expect(errors).toEqual([])
   expect(result.status.value).toBe('OPEN')
@@ -128,9 +131,20 @@ describe.each(transports)('%s transport gives the events the native EventSource 
     const tag = uniqueTag()
     const ids: number[] = []
     const resumePoints: string[] = []
+    // A drop is an error, but where WebKit reads it as a clean end (see `cutIsNetworkError`): there it shows as the
+    // open of the next connection.
+    const dropIsError = cutIsNetworkError(transport)
+    let opens = 0
     receive(`/sse/drop?total=300&every=30&retry=10&tag=${tag}`, transport, {
       onMessage: message => ids.push(Number(message.id)),
-      onError: () => resumePoints.push(String(ids.at(-1) ?? '')),
+      onError: () => {
+        if (dropIsError)
+          resumePoints.push(String(ids.at(-1) ?? ''))
+      },
+      onOpen: () => {
+        if (!dropIsError && opens++ > 0)
+          resumePoints.push(String(ids.at(-1) ?? ''))
+      },
     })
     // No bound on the time: a connection whose events Chromium discards with its cut (see below) never proves healthy,
     // so the backoff doubles, as it must for a server that accepts and drops; a few of those in a row on a busy machine
@@ -166,7 +180,11 @@ describe.each(transports)('%s transport gives the events the native EventSource 
       const byBrowser = connections.flatMap((connection, index) =>
         index >= first && connection.query.lastEventId === undefined ? [connection.openedAt - connections[index - 1]!.closedAt!] : [])
       expect(byBrowser.length).toBeGreaterThan(0)
-      expect(Math.min(...byBrowser)).toBeLessThan(245)
+      // Firefox never waits less than 500 ms, whatever `retry:` asks: its own floor, above the library's.
+      if (server.browser === 'firefox')
+        expect(Math.min(...byBrowser)).toBeGreaterThanOrEqual(490)
+      else
+        expect(Math.min(...byBrowser)).toBeLessThan(245)
     }
     else {
       const gaps = connections.slice(first).map((connection, index) => connection.openedAt - connections[first + index - 1]!.closedAt!)
@@ -250,8 +268,15 @@ describe.each(transports)('%s transport gives the events the native EventSource 
     })
     await waitFor(() => received.length >= 2)
     await closeAllOnServer({ tag })
-    await waitFor(() => errors.length > 0)
-    expect(errors[0]?.type).toBe('network')
+    if (cutIsNetworkError(transport)) {
+      await waitFor(() => errors.length > 0)
+      expect(errors[0]?.type).toBe('network')
+    }
+    else {
+      // WebKit reads the cut as a clean end (see `cutIsNetworkError`): a reconnect is scheduled, with no error.
+      await waitFor(() => result.status.value === 'CONNECTING')
+      expect(errors).toEqual([])
+    }
     expect(result.status.value).toBe('CONNECTING')
     stop()
     await sleep(500)
@@ -307,11 +332,20 @@ describe.each(headerTransports)('%s transport: headers and token', (transport) =
     const ids: string[] = []
     const resumePoints: string[] = []
     let reads = 0
+    let opens = 0
     receive(`/sse/drop?total=90&every=30&retry=10&tag=${tag}`, transport, {
       token: () => `tok${++reads}`,
       headers: { 'X-Test': '1' },
       onMessage: message => ids.push(message.id),
-      onError: () => resumePoints.push(ids.at(-1) ?? ''),
+      // Where a drop reads as a clean end (WebKit, see `cutIsNetworkError`), it shows as the next connection's open.
+      onError: () => {
+        if (cutIsNetworkError(transport))
+          resumePoints.push(ids.at(-1) ?? '')
+      },
+      onOpen: () => {
+        if (!cutIsNetworkError(transport) && opens++ > 0)
+          resumePoints.push(ids.at(-1) ?? '')
+      },
     })
     // Time enough for the backoff to double twice (see the 1..300 case): the point is what each request carries.
     await waitFor(() => ids.length >= 90, { timeout: 25_000 })
@@ -355,12 +389,14 @@ describe.each(headerTransports)('%s transport: headers and token', (transport) =
 })
 
 describe('native transport', () => {
-  it('keeps an id set by a block that dispatches nothing: the browser\'s own reconnect sends it', async () => {
+  it('the browser\'s own reconnect after a block that only sets an id: Chromium sends that id', async () => {
     const tag = uniqueTag()
     receive(`/sse/fixture/id-only-end?tag=${tag}`, 'native')
     await waitFor(async () => (await serverConnections(tag)).length >= 2, { timeout: 5000 })
     const [, second] = await serverConnections(tag)
-    expect(second?.headers['last-event-id']).toBe('2')
+    // Firefox and WebKit set the id they reconnect with only when they dispatch an event (WebKit carries the block's
+    // id into the next event, Firefox loses it), so their reconnect still sends the id of the event before.
+    expect(second?.headers['last-event-id']).toBe(server.browser === 'chromium' ? '2' : '1')
   })
 })
 

@@ -1,7 +1,9 @@
 // Browser-side access to the SSE test server's control endpoints (see vite-plugin.ts).
 // Runs in the page, so it must not import anything from Node.
 
+import type { TransportName } from '../../src'
 import type { ConnectionRecord } from './routes'
+import { server } from 'vitest/browser'
 
 export type { ConnectionRecord }
 
@@ -35,6 +37,16 @@ export interface TaggedTarget extends ServerTarget {
 /** Forgets the server's connection records. */
 export async function resetServer({ tag, origin }: TaggedTarget = {}): Promise<void> {
   await control('POST', 'reset', { tag, origin })
+}
+
+/**
+ * Whether `transport` hears of a stream cut mid-body (`closeAllOnServer`, the `drop` route) as a network error.
+ * Chromium and Firefox fail the read; WebKitGTK's network stack ends such a response as if the server had finished it
+ * (fetch's reader reports done, XHR loads), so the fetch and polyfill transports see a clean end, which reconnects as
+ * well but reports no error. Its EventSource does report the cut.
+ */
+export function cutIsNetworkError(transport: TransportName): boolean {
+  return transport === 'native' || server.browser !== 'webkit'
 }
 
 /** Cuts the server's open streams at once, like a crash or a network loss. */
