@@ -1,8 +1,6 @@
-import type { TestContext } from 'vitest'
-import type { SseError, TransportChoice, UseEventSourceOptions, UseEventSourceReturn } from '../src'
+import type { TransportChoice } from '../src'
 import { describe, expect, it } from 'vitest'
-import { effectScope } from 'vue'
-import { useEventSource } from '../src'
+import { openStream } from './opened'
 import { closeAllOnServer, serverConnections, uniqueTag, waitFor } from './server/client'
 
 /**
@@ -12,26 +10,6 @@ import { closeAllOnServer, serverConnections, uniqueTag, waitFor } from './serve
  */
 
 const TRANSPORTS: TransportChoice[] = ['auto', 'fetch', 'polyfill']
-
-interface Opened {
-  stream: UseEventSourceReturn
-  errors: SseError[]
-  ids: string[]
-}
-
-/** A stream in a scope of its own that ends with the test, so concurrent tests never stop each other's. */
-function openStream(context: TestContext, url: string, options: UseEventSourceOptions = {}): Opened {
-  const errors: SseError[] = []
-  const ids: string[] = []
-  const scope = effectScope(true)
-  context.onTestFinished(() => scope.stop())
-  const stream = scope.run(() => useEventSource(url, {
-    ...options,
-    onError: error => errors.push(error),
-    onMessage: message => ids.push(message.id),
-  }))!
-  return { stream, errors, ids }
-}
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
