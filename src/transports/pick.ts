@@ -33,7 +33,7 @@ const canStream = () => typeof fetch === 'function' && typeof ReadableStream ===
  * `auto`: fetch for a same-origin GET, for headers, a body or another method, and for a reconnect of the
  * connection's own that resumes; the browser's `EventSource` for a plain cross-origin GET, whose server may answer no
  * CORS preflight, which `Last-Event-ID` on fetch needs there while the browser's own reconnect sends it without one.
- * The polyfill is fetch underneath too, with a parser that costs more per event and a chunk 2.6× the fetch one
+ * The polyfill is fetch underneath too, with a parser that costs more per event and chunks twice the fetch ones
  * (bench), so `auto` never picks it.
  */
 export function pickTransport(choice: TransportChoice, method: string, hasBody: boolean, hasHeaders: boolean, { sameOrigin = false, resuming = false, afterNativeFailure = false }: PickHints = {}): TransportName {
