@@ -67,7 +67,7 @@ export interface ReconnectOptions {
   /**
    * Base delay in ms, doubling on consecutive failures; a server's `retry:` replaces it. Each delay is drawn at
    * random from [min(250, delay), 2.25 × delay] × 2^failures, or [retry, 2.5 × retry] × 2^failures with a `retry:`
-   * (see `backoffDelay`).
+   * (see `backoffDelay`). 0 or less starts at 1 ms (and doubles); NaN is the default.
    * @default 1000
    */
   delay?: number
@@ -87,7 +87,14 @@ export function reconnectOptions(option: boolean | ReconnectOptions | undefined)
   if (option === false)
     return null
   const { retries = Infinity, delay = 1000, maxDelay = 30_000, onFailed } = option === true || option == null ? {} : option
-  return { retries, delay: timerDelay(delay), maxDelay: timerDelay(maxDelay), onFailed }
+  // No value a caller passes makes a request loop: NaN takes the default, and a delay of 0 or less starts at 1 ms and
+  // doubles like any other.
+  return {
+    retries: Number.isNaN(retries) ? Infinity : retries,
+    delay: Number.isNaN(delay) ? 1000 : Math.max(1, timerDelay(delay)),
+    maxDelay: maxDelay > 0 ? timerDelay(maxDelay) : 30_000,
+    onFailed,
+  }
 }
 
 /** Whether one more attempt may be made after `retried`: `retries` as a count (`-1`: for ever) or VueUse's function form. */

@@ -434,6 +434,24 @@ describe('connection: delays no timer can hold', () => {
     expect(requests).toHaveLength(2)
   })
 
+  it.each([
+    ['autoReconnect: { delay: 0 }', { delay: 0 }],
+    ['autoReconnect: { delay: NaN }', { delay: Number.NaN }],
+    ['autoReconnect: { maxDelay: 0 }', { maxDelay: 0 }],
+    ['autoReconnect: { maxDelay: NaN }', { maxDelay: Number.NaN }],
+    ['autoReconnect: { delay: -5, maxDelay: -1 }', { delay: -5, maxDelay: -1 }],
+  ])('%s against a 500 makes no request loop: the delays still double', async (_, autoReconnect) => {
+    const { connection, requests } = setup({ transport: 'polyfill', autoReconnect })
+    connection.open()
+    await vi.advanceTimersByTimeAsync(0)
+    for (let tick = 0; tick < 100 && requests.length < 50; tick++) {
+      await answerPending(requests, request => request.status(500))
+      await vi.advanceTimersByTimeAsync(10)
+    }
+    // 1 s of a 500 storm: the doubling takes the delay past 250 ms within a few attempts.
+    expect(requests.length).toBeLessThanOrEqual(12)
+  })
+
   it('a retry: past 2^31 - 1 ms waits that long, it never fires at once', async () => {
     const { connection, requests, last } = setup({ transport: 'polyfill' })
     connection.open()
