@@ -179,8 +179,8 @@ describe('vue devtools', () => {
     const chunks = await buildApp('devtools-production', app)
     const entry = chunks.find(chunk => chunk.isEntry)!
     // The plugin and the store really are in the build.
-    expect(entry.modules.some(id => id.endsWith('src/store.ts'))).toBe(true)
-    expect(entry.modules.some(id => id.endsWith('src/plugin.ts'))).toBe(true)
+    expect(entry.modules.some(id => id.endsWith('src/store/store.ts'))).toBe(true)
+    expect(entry.modules.some(id => id.endsWith('src/app/plugin.ts'))).toBe(true)
     expectNoDevtools(chunks)
   }, 60_000)
 

@@ -1,10 +1,10 @@
 import type { ComponentInternalInstance } from 'vue'
-import type { InspectedStream, StoreInspector } from '../src/devtools/registry'
-import type { EventStream, StreamState } from '../src/stream'
+import type { InspectedStream, StoreInspector } from '../src/store/registry'
+import type { EventStream, StreamState } from '../src/stream/types'
 import { describe, expect, it } from 'vitest'
 import { callerName, DATA_PREVIEW, inspectorNode, matches, preview } from '../src/devtools/format'
-import { StreamRegistry } from '../src/devtools/registry'
 import { SseError } from '../src/errors'
+import { StreamRegistry } from '../src/store/registry'
 
 function fakeStream(url: string, state: Partial<StreamState> = {}): EventStream {
   return {

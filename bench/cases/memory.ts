@@ -109,7 +109,7 @@ export const memoryCase: BenchCase = {
       + 'aborted, Chromium keeps reading the body for up to 5 s in the hope of reusing the socket '
       + '(`HttpResponseBodyDrainer`), and an event stream never ends. A bare `fetch` + `AbortController` does the same '
       + '(checked while writing this benchmark); the browser closes the socket after those 5 s, so the last column is '
-      + 'the one that shows a leak. The polyfill transport reads through the same fetch code (src/transports/http.ts) '
+      + 'the one that shows a leak. The polyfill transport reads through the same fetch code (src/transports/response.ts) '
       + 'and is left out to keep the run short.',
       '',
       table(['subject', 'connections seen', 'open right after', 'open after ≤ 8 s', 'heap after warm-up', 'heap after 1,000', 'heap growth', 'growth per cycle (2nd half)', 'time per cycle', 'store entries left'], rows),

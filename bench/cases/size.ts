@@ -40,13 +40,13 @@ const apps: App[] = [
   {
     id: 'headers',
     label: '`useEventSource(url, { headers })` (headers path: `auto` picks fetch, + lazy chunks)',
-    lazy: ['transports/fetch', 'headers'],
+    lazy: ['transports/fetch', 'request/headers'],
     source: `import { createApp, h } from 'vue'\nimport { useEventSource } from 'vue-event-source'\n\n${mount('    const { data } = useEventSource(\'/sse/ticker\', { headers: { \'X-Client\': \'bench\' } })\n    return () => h(\'p\', data.value)')}`,
   },
   {
     id: 'polyfill',
     label: '`useEventSource(url, { headers, transport: \'polyfill\' })` (polyfill path, + lazy chunks)',
-    lazy: ['transports/polyfill', 'headers'],
+    lazy: ['transports/polyfill', 'request/headers'],
     source: `import { createApp, h } from 'vue'\nimport { useEventSource } from 'vue-event-source'\n\n${mount('    const { data } = useEventSource(\'/sse/ticker\', { headers: { \'X-Client\': \'bench\' }, transport: \'polyfill\' })\n    return () => h(\'p\', data.value)')}`,
   },
   {

@@ -1,4 +1,4 @@
-import type { Connection } from '../connection'
+import type { Connection } from '../stream/connection'
 import type { FollowerBody, LeaderBody } from './wire'
 
 /** How long a leader whose page hid waits for a visible tab to speak up before its connection counts as hidden. */

@@ -1,5 +1,5 @@
 import type { SseErrorType } from '../errors'
-import type { ConnectionConfig, SseStatus, StreamState } from '../stream'
+import type { ConnectionConfig, SseStatus, StreamState } from '../stream/types'
 import type { RawEvent, TransportName } from '../transports/types'
 import { SseError } from '../errors'
 

@@ -1,8 +1,8 @@
 import type { App } from 'vue'
-import type { SseStoreInternal } from '../store'
-import type { SseRole, SseStatus } from '../stream'
+import type { InspectedStream } from '../store/registry'
+import type { SseStoreInternal } from '../store/store'
+import type { SseRole, SseStatus } from '../stream/types'
 import type { DevtoolsApi, RecentEvent, StreamView } from './format'
-import type { InspectedStream } from './registry'
 import { setupDevtoolsPlugin } from '@vue/devtools-api'
 import { errorSummary, inspectorNode, inspectorState, matches, preview, recentEvent, streamLabel } from './format'
 

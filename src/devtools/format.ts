@@ -1,8 +1,8 @@
 import type { setupDevtoolsPlugin } from '@vue/devtools-api'
 import type { SseError } from '../errors'
-import type { StreamState } from '../stream'
+import type { InspectedStream, StreamCaller } from '../store/registry'
+import type { StreamState } from '../stream/types'
 import type { RawEvent } from '../transports/types'
-import type { InspectedStream, StreamCaller } from './registry'
 import { describeUrl } from '../transports/url'
 
 export type DevtoolsApi = Parameters<Parameters<typeof setupDevtoolsPlugin>[1]>[0]

@@ -1,7 +1,7 @@
-import type { SseOptions } from '../options'
-import type { SsePlugin } from '../plugin'
+import type { SsePlugin } from '../app/plugin'
+import type { SseOptions } from '../request/options'
 import type { TestSseRequests } from './requestLog'
-import { createSse, provideSseContext } from '../plugin'
+import { createSse, provideSseContext } from '../app/plugin'
 import { createRequestLog } from './requestLog'
 
 /** The plugin of `createSse()` whose streams go through memory, and the requests they make. */

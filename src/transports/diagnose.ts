@@ -1,6 +1,6 @@
 import { SseError } from '../errors'
 import { classifyResponse } from './classify'
-import { resumeRequest } from './http'
+import { resumeRequest } from './response'
 import { describeUrl } from './url'
 
 /**

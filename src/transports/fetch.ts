@@ -1,7 +1,7 @@
 import type { TransportFactory } from './types'
-import { readEventStream, resumeRequest } from './http'
 import { eventStreamReader } from './reader'
 import { redirectMode } from './redirect'
+import { readEventStream, resumeRequest } from './response'
 
 /**
  * `fetch()` and a WHATWG-conformant stream parser: any method, body and headers, with the status and Content-Type

@@ -1,8 +1,8 @@
 import type { TransportCallbacks, TransportFactory } from './types'
 import { EventSourcePolyfill } from 'event-source-polyfill'
 import { SseError } from '../errors'
-import { firstLineBreak, MAX_BUFFER, readEventStream, resumeRequest } from './http'
 import { redirectMode } from './redirect'
+import { firstLineBreak, MAX_BUFFER, readEventStream, resumeRequest } from './response'
 
 /**
  * The polyfill arms a stall timer of its own (45 s by default, also while a slow server has not answered yet); the

@@ -1,7 +1,7 @@
 import type { TransportCallbacks } from './types'
 import { createParser } from 'eventsource-parser'
 import { SseError } from '../errors'
-import { firstLineBreak, MAX_BUFFER } from './http'
+import { firstLineBreak, MAX_BUFFER } from './response'
 
 const LF = 10
 const CR = 13

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { backoffDelay, MIN_RECONNECT_DELAY, reconnectDelay } from '../../src/backoff'
+import { backoffDelay, MIN_RECONNECT_DELAY, reconnectDelay } from '../../src/stream/backoff'
 import { parseRetryAfter } from '../../src/transports/classify'
 
 const options = { delay: 1000, maxDelay: 30_000 }

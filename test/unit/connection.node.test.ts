@@ -1,9 +1,9 @@
-import type { ConnectionConfig } from '../../src/stream'
+import type { ConnectionConfig } from '../../src/stream/types'
 import type { TestSseRequest } from '../../src/testing'
 import type { TransportCallbacks, TransportFactory, TransportRequest } from '../../src/transports/types'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { Connection } from '../../src/connection'
 import { SseError } from '../../src/errors'
+import { Connection } from '../../src/stream/connection'
 import { createRequestLog } from '../../src/testing/requestLog'
 import { pickTransport } from '../../src/transports/pick'
 

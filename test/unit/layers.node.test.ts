@@ -4,21 +4,25 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 
 /**
- * The src/ tree reads one way: composable (and the app's plugin, devtools) → store → stream → transport. Events flow back as callbacks, so no module
- * imports one of a layer above its own (type imports included). Errors and the build flags are used by every layer.
+ * The src/ tree reads one way, and its folders are its layers: the app's plugin and the composables → the request
+ * (options resolved, headers, origins) and the devtools → the store → the stream (connection, backoff, cross-tab) →
+ * the transports. Events flow back as callbacks, so no module imports one of a layer above its own (type imports
+ * included). Errors and the build flags are used by every layer.
  */
 const src = resolve(dirname(fileURLToPath(import.meta.url)), '../../src')
 
 const LAYERS: [layer: number, name: string, files: RegExp][] = [
   [0, 'shared by all', /^(?:errors|env)\.ts$/],
   [1, 'transport', /^transports\//],
-  [2, 'stream', /^(?:stream|connection|watchdog|observers|backoff|digest)\.ts$|^crossTab\//],
-  [3, 'store', /^(?:store|shared|devtools\/registry)\.ts$/],
-  [4, 'composable and app', /^(?:useEventSource|useSseStore|streamRefs|plugin|context|resolve|request|origins|headers|options|index)\.ts$|^devtools\//],
+  [2, 'stream', /^stream\/|^crossTab\//],
+  [3, 'store', /^store\//],
+  [4, 'request', /^request\//],
+  [4, 'devtools', /^devtools\//],
+  [5, 'composable and app', /^composables\/|^app\/|^index\.ts$/],
   // vue-event-source/nuxt: it uses the library through its public entry, by name, as an app does.
-  [5, 'Nuxt module', /^nuxt\//],
+  [6, 'Nuxt module', /^nuxt\//],
   // vue-event-source/testing: installs the app's plugin with an in-memory transport, so it stands above them all.
-  [5, 'testing entry', /^testing\//],
+  [6, 'testing entry', /^testing\//],
 ]
 
 function layerOf(file: string): [number, string] {

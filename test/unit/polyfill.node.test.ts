@@ -3,8 +3,8 @@ import type { Transport, TransportCallbacks } from '../../src/transports/types'
 import type { ExpectedEvent } from '../server/fixtures'
 import { createParser } from 'eventsource-parser'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { MAX_BUFFER } from '../../src/transports/http'
 import { polyfillTransport } from '../../src/transports/polyfill'
+import { MAX_BUFFER } from '../../src/transports/response'
 import { fixtures, transportFixtures } from '../server/fixtures'
 
 /**

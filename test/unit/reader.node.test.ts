@@ -1,8 +1,8 @@
 import type { SseError } from '../../src/errors'
 import type { RawEvent, TransportCallbacks } from '../../src/transports/types'
 import { describe, expect, it } from 'vitest'
-import { MAX_BUFFER } from '../../src/transports/http'
 import { eventStreamReader } from '../../src/transports/reader'
+import { MAX_BUFFER } from '../../src/transports/response'
 
 /** The fetch transport's reader, fed text as a response would deliver it, in chunks of any size. */
 function reader() {

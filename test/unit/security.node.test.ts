@@ -2,7 +2,7 @@ import type { SseOptions } from '../../src'
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { createSse } from '../../src'
-import { digest, sha256Fallback } from '../../src/digest'
+import { digest, sha256Fallback } from '../../src/store/digest'
 import { describeUrl } from '../../src/transports/url'
 
 describe('allowedOrigins is checked when the plugin is created', () => {

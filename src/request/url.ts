@@ -1,6 +1,6 @@
-import { isClient } from './env'
-import { SseError } from './errors'
-import { describeUrl } from './transports/url'
+import { isClient } from '../env'
+import { SseError } from '../errors'
+import { describeUrl } from '../transports/url'
 
 /**
  * Strings `baseURL` is not joined to: `//host/…`, `scheme://…`, and the schemes that need no `//`. Anything else is

@@ -1,11 +1,11 @@
 import type { App } from 'vue'
+import type { SseOptions } from '../request/options'
 import type { SseContext } from './context'
-import type { SseOptions } from './options'
+import { isClient } from '../env'
+import { reportLater } from '../errors'
+import { invalidOriginMessage } from '../request/origins'
+import { createSseStore } from '../store/store'
 import { sseContextKey } from './context'
-import { isClient } from './env'
-import { reportLater } from './errors'
-import { invalidOriginMessage } from './origins'
-import { createSseStore } from './store'
 
 export interface SsePlugin {
   /** The options this plugin provides to its app. */
@@ -44,7 +44,7 @@ export function provideSseContext(app: App, options: SseOptions, loadTransport?:
   // `DEV`: bundlers fold an imported constant only when they minify, after the chunks are made, which would leave
   // the devtools chunk in the output, loaded by nothing.
   if (process.env.NODE_ENV !== 'production' && isClient)
-    import('./devtools/devtools').then(({ setupDevtools }) => setupDevtools(app, store), reportLater)
+    import('../devtools/devtools').then(({ setupDevtools }) => setupDevtools(app, store), reportLater)
 }
 
 /** A plugin bound to one options object, one per app (Pinia style). */

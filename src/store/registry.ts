@@ -1,5 +1,5 @@
 import type { ComponentInternalInstance } from 'vue'
-import type { EventStream } from '../stream'
+import type { EventStream } from '../stream/types'
 
 /** Who subscribed: a component, or `null` for an effect scope outside one (a store, `effectScope()`). */
 export type StreamCaller = ComponentInternalInstance | null

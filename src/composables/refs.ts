@@ -1,9 +1,9 @@
 import type { ShallowRef } from 'vue'
-import type { SseError } from './errors'
-import type { SseMessage, UseEventSourceOptions } from './options'
-import type { SseStatus, StreamObserver } from './stream'
+import type { SseError } from '../errors'
+import type { SseMessage, UseEventSourceOptions } from '../request/options'
+import type { SseStatus, StreamObserver } from '../stream/types'
 import { shallowRef, triggerRef } from 'vue'
-import { inStream, SseError as ParseError } from './errors'
+import { inStream, SseError as ParseError } from '../errors'
 
 type Handler = (message: SseMessage<never>) => void
 

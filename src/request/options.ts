@@ -1,8 +1,8 @@
 import type { MaybeRefOrGetter, ShallowRef } from 'vue'
-import type { ReconnectOptions } from './backoff'
-import type { SseError } from './errors'
-import type { SseStatus } from './stream'
-import type { TransportChoice } from './transports/pick'
+import type { SseError } from '../errors'
+import type { ReconnectOptions } from '../stream/backoff'
+import type { SseStatus } from '../stream/types'
+import type { TransportChoice } from '../transports/pick'
 
 export type SseToken = string | null | undefined
 

@@ -1,5 +1,5 @@
-import type { SseStore } from './store'
-import { useSseContext } from './context'
+import type { SseStore } from '../store/store'
+import { useSseContext } from '../app/context'
 
 /** The app's shared-connection store: `connections`, `closeAll()`, `reconnectAll()`. */
 export function useSseStore(): SseStore {

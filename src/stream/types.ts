@@ -1,7 +1,7 @@
+import type { SseError } from '../errors'
+import type { TransportChoice } from '../transports/pick'
+import type { RawEvent, TransportFactory, TransportName } from '../transports/types'
 import type { ReconnectOptions } from './backoff'
-import type { SseError } from './errors'
-import type { TransportChoice } from './transports/pick'
-import type { RawEvent, TransportFactory, TransportName } from './transports/types'
 
 export type SseStatus = 'CONNECTING' | 'OPEN' | 'CLOSED'
 

@@ -1,12 +1,12 @@
-import type { SseContext } from './context'
-import type { StreamCaller } from './devtools/registry'
+import type { StreamCaller } from '../store/registry'
+import type { StreamRequest } from '../store/store'
+import type { TransportFactory, TransportName } from '../transports/types'
 import type { SseOptions, UseEventSourceOptions, UseEventSourceUrl } from './options'
-import type { StreamRequest } from './store'
 import { toValue } from 'vue'
-import { timerDelay } from './env'
-import { inStream, SseError } from './errors'
-import { resolveUrl } from './request'
-import { LAST_EVENT_ID_PARAM } from './transports/url'
+import { timerDelay } from '../env'
+import { inStream, SseError } from '../errors'
+import { LAST_EVENT_ID_PARAM } from '../transports/url'
+import { resolveUrl } from './url'
 
 /** `pauseWhenHidden: true`: streams close after the page has been hidden this long (ms). */
 export const PAUSE_WHEN_HIDDEN_DEFAULT = 30_000
@@ -54,6 +54,12 @@ function serializeBody(options: RequestOptions): { body: string | undefined, jso
   return { body, json: true }
 }
 
+/** What resolving reads of the app: its plugin's options, and how its streams load a transport. */
+export interface RequestContext {
+  options: SseOptions
+  loadTransport?: ((name: TransportName) => Promise<TransportFactory>) | undefined
+}
+
 export interface ResolvedRequest {
   request: StreamRequest
   /** URL, method and body: another value is another stream, whose refs and resume point start over. */
@@ -67,7 +73,7 @@ export interface ResolvedRequest {
 export function resolveRequest(
   url: UseEventSourceUrl,
   options: RequestOptions,
-  context: SseContext,
+  context: RequestContext,
   { lastEventId, events, shared, caller }: { lastEventId: string, events: Iterable<string>, shared: boolean, caller?: StreamCaller },
 ): ResolvedRequest | SseError | null {
   // What is known of the stream so far, for the error's message.

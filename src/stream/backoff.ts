@@ -1,4 +1,4 @@
-import { timerDelay } from './env'
+import { timerDelay } from '../env'
 
 /**
  * The floor of every reconnect delay (ms) when the caller's own `delay` is not smaller: a server's `retry: 0` (or 1)

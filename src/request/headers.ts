@@ -1,10 +1,10 @@
 import type { SseOptions } from './options'
 import { toValue } from 'vue'
-import { DEV } from './env'
-import { SseError } from './errors'
+import { DEV } from '../env'
+import { SseError } from '../errors'
+import { describeUrl } from '../transports/url'
 import { allowedOriginsFor } from './origins'
-import { pageHref } from './request'
-import { describeUrl } from './transports/url'
+import { pageHref } from './url'
 
 /** RFC 9110 `token`: what a header name may hold. */
 const HEADER_NAME = /^[!#$%&'*+\-.^\w`|~]+$/

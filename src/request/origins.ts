@@ -1,7 +1,7 @@
 import type { SseOptions } from './options'
-import { isClient } from './env'
-import { SseError } from './errors'
-import { pageHref } from './request'
+import { isClient } from '../env'
+import { SseError } from '../errors'
+import { pageHref } from './url'
 
 /**
  * An `allowedOrigins` entry as an origin, or null when it is not one: `'https://api.example.com'` (a trailing

@@ -1,10 +1,10 @@
-import type { ConnectionConfig, EventStream, MutableStreamState, PageSignal, StreamObserver, StreamState } from './stream'
-import type { Transport, TransportCallbacks, TransportFactory } from './transports/types'
+import type { Transport, TransportCallbacks, TransportFactory } from '../transports/types'
+import type { ConnectionConfig, EventStream, MutableStreamState, PageSignal, StreamObserver, StreamState } from './types'
+import { timerDelay } from '../env'
+import { inStream, isRetryable, SseError } from '../errors'
+import { attemptTransport, guardStart, loadTransport } from '../transports/pick'
 import { BROWSER_RECONNECT_DELAY, mayRetry, MIN_RECONNECT_DELAY, online, reconnectDelay, reconnectOptions } from './backoff'
-import { timerDelay } from './env'
-import { inStream, isRetryable, SseError } from './errors'
 import { Observers } from './observers'
-import { attemptTransport, guardStart, loadTransport } from './transports/pick'
 import { Watchdog } from './watchdog'
 
 /**

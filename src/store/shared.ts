@@ -1,10 +1,10 @@
+import type { ConnectionConfig, EventStream } from '../stream/types'
 import type { Entry, StreamRequest, Tables } from './store'
-import type { ConnectionConfig, EventStream } from './stream'
 import { markRaw, shallowReactive } from 'vue'
-import { Connection } from './connection'
+import { DEV } from '../env'
+import { Connection } from '../stream/connection'
+import { describeUrl } from '../transports/url'
 import { digest } from './digest'
-import { DEV } from './env'
-import { describeUrl } from './transports/url'
 
 /**
  * Joins the app's shared stream for `request`, made on first use and closed `linger` ms after its last subscriber
@@ -73,7 +73,7 @@ export async function sharedStream(request: StreamRequest): Promise<{ key: strin
   const { config } = request
   // Headers read to choose the stream go with its first attempt, so the token getter runs once for it.
   let primed: ReturnType<ConnectionConfig['headers']> | null = config.headers()
-  const [headers, crossTabModule] = await Promise.all([primed, request.crossTab ? import('./crossTab/stream') : null])
+  const [headers, crossTabModule] = await Promise.all([primed, request.crossTab ? import('../crossTab/stream') : null])
   const crossTab = !!crossTabModule?.crossTabSupported()
   const sorted = Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]).sort()
   const { url, transport, method, body, withCredentials } = config

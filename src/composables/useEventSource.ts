@@ -1,12 +1,12 @@
-import type { SseEventMap, SseMessage, SseSerializer, UseEventSourceOptions, UseEventSourceReturn, UseEventSourceUrl } from './options'
-import type { Subscription } from './store'
+import type { SseEventMap, SseMessage, SseSerializer, UseEventSourceOptions, UseEventSourceReturn, UseEventSourceUrl } from '../request/options'
+import type { Subscription } from '../store/store'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { getCurrentInstance, onMounted, toValue, watch } from 'vue'
-import { useSseContext } from './context'
-import { DEV, isClient } from './env'
-import { SseError } from './errors'
-import { mergeOptions, resolveRequest } from './resolve'
-import { createStreamRefs } from './streamRefs'
+import { useSseContext } from '../app/context'
+import { DEV, isClient } from '../env'
+import { SseError } from '../errors'
+import { mergeOptions, resolveRequest } from '../request/resolve'
+import { createStreamRefs } from './refs'
 
 type Handler = (message: SseMessage<never>) => void
 

@@ -1,10 +1,10 @@
 import type { InjectionKey } from 'vue'
-import type { SseOptions } from './options'
-import type { SseStoreInternal } from './store'
-import type { TransportFactory, TransportName } from './transports/types'
+import type { SseOptions } from '../request/options'
+import type { SseStoreInternal } from '../store/store'
+import type { TransportFactory, TransportName } from '../transports/types'
 import { hasInjectionContext, inject } from 'vue'
-import { DEV, isClient } from './env'
-import { createSseStore } from './store'
+import { DEV, isClient } from '../env'
+import { createSseStore } from '../store/store'
 
 export interface SseContext {
   options: SseOptions

@@ -1,12 +1,12 @@
-import type { StoreInspector, StreamCaller } from './devtools/registry'
-import type { ConnectionConfig, EventStream, SseRole, SseStatus, StreamObserver, StreamState } from './stream'
-import type { TransportName } from './transports/types'
+import type { ConnectionConfig, EventStream, SseRole, SseStatus, StreamObserver, StreamState } from '../stream/types'
+import type { TransportName } from '../transports/types'
+import type { StoreInspector, StreamCaller } from './registry'
 import { useEventListener } from '@vueuse/core'
 import { effectScope, shallowReactive } from 'vue'
-import { Connection } from './connection'
-import { StreamRegistry } from './devtools/registry'
-import { DEV, isClient } from './env'
-import { inStream, SseError } from './errors'
+import { DEV, isClient } from '../env'
+import { inStream, SseError } from '../errors'
+import { Connection } from '../stream/connection'
+import { StreamRegistry } from './registry'
 
 /** What the store shows of one shared stream: its key, its subscribers and the stream's own state. */
 export interface SseConnectionInfo {

@@ -1,7 +1,7 @@
-import type { SseError } from './errors'
-import type { StreamObserver, StreamState } from './stream'
-import type { RawEvent } from './transports/types'
-import { reportLater } from './errors'
+import type { SseError } from '../errors'
+import type { RawEvent } from '../transports/types'
+import type { StreamObserver, StreamState } from './types'
+import { reportLater } from '../errors'
 
 /**
  * The subscribers of one stream. An exception from one subscriber's callback must not cut the others off: it is

@@ -1,5 +1,5 @@
+import { timerDelay } from '../env'
 import { HEALTHY_AFTER } from './backoff'
-import { timerDelay } from './env'
 
 export interface WatchdogAlarms {
   /** No response head within `ms`. */
