@@ -3,8 +3,8 @@ import type { ConnectionConfig, EventStream, MutableStreamState, PageSignal, Sse
 import type { RawEvent } from '../transports/types'
 import type { FollowerBody, FollowerMessage, LeaderBody, WireMessage } from './wire'
 import { reportLater } from '../errors'
-import { Connection } from '../stream/connection'
-import { Observers } from '../stream/observers'
+import { createConnection } from '../stream/connection'
+import { createObservers } from '../stream/observers'
 import { LeaderLock } from './lock'
 import { watchPageLifecycle } from './page'
 import { Pulse } from './pulse'
@@ -30,7 +30,7 @@ export class CrossTabStream implements EventStream {
 
   private readonly key: string
   private readonly config: ConnectionConfig
-  private readonly observers = new Observers()
+  private readonly observers = createObservers()
   /** Named events this tab's subscribers want. */
   private readonly events = new Set<string>()
   /** Named events any tab asked for: the leader listens to all of them. */
@@ -43,9 +43,9 @@ export class CrossTabStream implements EventStream {
   private unwatchPage: (() => void) | null = null
   /** One joining of the tabs (channel, lock, timer); a new one per join, so callbacks of an old one drop out. */
   private member: object | null = null
-  private lock: LeaderLock<Connection> | null = null
+  private lock: LeaderLock<EventStream> | null = null
   private channel: BroadcastChannel | null = null
-  private connection: Connection | null = null
+  private connection: EventStream | null = null
   private releaseLock: (() => void) | null = null
   /** The leader's epoch: this tab's own while it leads, else the newest it has heard. */
   private epoch = 0
@@ -164,12 +164,12 @@ export class CrossTabStream implements EventStream {
       this.join()
   }
 
-  private lead(release: () => void): Connection {
+  private lead(release: () => void): EventStream {
     this.releaseLock = release
     this.epoch = Math.max(Date.now(), this.epoch + 1)
     this.state.role = 'leader'
     let previousId = this.state.lastEventId
-    const connection = new Connection({ ...this.config, lastEventId: this.state.lastEventId })
+    const connection = createConnection({ ...this.config, lastEventId: this.state.lastEventId })
     for (const type of this.allEvents) connection.listen(type)
     // What the connection reports while it is this tab's: told to the other tabs, then to this tab's subscribers.
     const relay = <Value>(tell: (value: Value) => void) => (value: Value) => {

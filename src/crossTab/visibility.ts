@@ -1,4 +1,4 @@
-import type { Connection } from '../stream/connection'
+import type { EventStream } from '../stream/types'
 import type { FollowerBody, LeaderBody } from './wire'
 
 /** How long a leader whose page hid waits for a visible tab to speak up before its connection counts as hidden. */
@@ -16,7 +16,7 @@ export class SharedVisibility {
   constructor(private readonly post: (body: LeaderBody | FollowerBody) => void) {}
 
   /** This tab's page showed or hid; `connection` when this tab leads. */
-  page(signal: 'hidden' | 'visible', connection: Connection | null): void {
+  page(signal: 'hidden' | 'visible', connection: EventStream | null): void {
     this.visible = signal === 'visible'
     if (connection)
       this.check(connection)
@@ -25,7 +25,7 @@ export class SharedVisibility {
   }
 
   /** Leader: its connection runs while this page is visible, or until no other tab says it is. */
-  check(connection: Connection): void {
+  check(connection: EventStream): void {
     clearTimeout(this.timer)
     if (this.visible) {
       connection.page('visible')
@@ -36,7 +36,7 @@ export class SharedVisibility {
   }
 
   /** Leader: a follower's page showed (or answered that it is visible), or hid. */
-  heard(visible: boolean, connection: Connection): void {
+  heard(visible: boolean, connection: EventStream): void {
     if (!visible) {
       this.check(connection)
       return

@@ -2,7 +2,7 @@ import type { ConnectionConfig, EventStream } from '../stream/types'
 import type { Entry, StreamRequest, Tables } from './store'
 import { markRaw, shallowReactive } from 'vue'
 import { DEV } from '../env'
-import { Connection } from '../stream/connection'
+import { createConnection } from '../stream/connection'
 import { describeUrl } from '../transports/url'
 import { digest } from './digest'
 
@@ -89,6 +89,6 @@ export async function sharedStream(request: StreamRequest): Promise<{ key: strin
   }
   return {
     key,
-    create: () => crossTab && crossTabModule ? new crossTabModule.CrossTabStream(key, primedConfig) : new Connection(primedConfig),
+    create: () => crossTab && crossTabModule ? new crossTabModule.CrossTabStream(key, primedConfig) : createConnection(primedConfig),
   }
 }

@@ -5,7 +5,7 @@ import { useEventListener } from '@vueuse/core'
 import { effectScope, shallowReactive } from 'vue'
 import { DEV, isClient } from '../env'
 import { inStream, SseError } from '../errors'
-import { Connection } from '../stream/connection'
+import { createConnection } from '../stream/connection'
 import { StreamRegistry } from './registry'
 
 /** What the store shows of one shared stream: its key, its subscribers and the stream's own state. */
@@ -187,7 +187,7 @@ function subscribe(tables: Tables, request: StreamRequest, observer: StreamObser
   }
 
   if (!request.shared) {
-    const connection = new Connection(config)
+    const connection = createConnection(config)
     tables.own.add(connection)
     unsubscribe = () => {
       tables.own.delete(connection)

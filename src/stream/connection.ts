@@ -4,7 +4,7 @@ import { timerDelay } from '../env'
 import { inStream, isRetryable, SseError } from '../errors'
 import { attemptTransport, guardStart, loadTransport } from '../transports/pick'
 import { BROWSER_RECONNECT_DELAY, mayRetry, MIN_RECONNECT_DELAY, online, reconnectDelay, reconnectOptions } from './backoff'
-import { Observers } from './observers'
+import { createObservers } from './observers'
 import { Watchdog } from './watchdog'
 
 /**
@@ -19,7 +19,7 @@ import { Watchdog } from './watchdog'
 export class Connection implements EventStream {
   readonly state: MutableStreamState
   readonly config: ConnectionConfig
-  private readonly observers = new Observers()
+  private readonly observers = createObservers()
   private readonly events = new Set<string>()
   private transport: Transport | null = null
   /** Bumped on every attempt and on close: callbacks of an older attempt compare and drop themselves. */
@@ -344,4 +344,9 @@ export class Connection implements EventStream {
   private notify(): void {
     this.observers.state(this.state)
   }
+}
+
+/** One logical stream of this tab's own (see `Connection`). */
+export function createConnection(config: ConnectionConfig): EventStream {
+  return new Connection(config)
 }
