@@ -1,15 +1,16 @@
 import type { SseError } from '../errors'
 import type { ConnectionConfig, EventStream, MutableStreamState, PageSignal, SseStatus, StreamObserver, StreamState } from '../stream/types'
 import type { RawEvent } from '../transports/types'
+import type { LeaderLock } from './lock'
 import type { FollowerBody, FollowerMessage, LeaderBody, WireMessage } from './wire'
 import { reportLater } from '../errors'
 import { createConnection } from '../stream/connection'
 import { createObservers } from '../stream/observers'
-import { LeaderLock } from './lock'
+import { createLeaderLock } from './lock'
 import { watchPageLifecycle } from './page'
-import { Pulse } from './pulse'
-import { SharedVisibility } from './visibility'
-import { fromFollower, fromWire, fromWireState, ReplayFilter, streamName, toWire, toWireState } from './wire'
+import { createPulse } from './pulse'
+import { createSharedVisibility } from './visibility'
+import { createReplayFilter, fromFollower, fromWire, fromWireState, streamName, toWire, toWireState } from './wire'
 
 export { crossTabSupported } from './wire'
 
@@ -35,7 +36,7 @@ export class CrossTabStream implements EventStream {
   private readonly events = new Set<string>()
   /** Named events any tab asked for: the leader listens to all of them. */
   private readonly allEvents = new Set<string>()
-  private readonly replays = new ReplayFilter()
+  private readonly replays = createReplayFilter()
   /** Between `open()` and `close()`; a tab that wants the stream comes back to it after a freeze or the bfcache. */
   private wanted = false
   /** Handed over for a freeze or the bfcache; joins again on resume. */
@@ -43,14 +44,14 @@ export class CrossTabStream implements EventStream {
   private unwatchPage: (() => void) | null = null
   /** One joining of the tabs (channel, lock, timer); a new one per join, so callbacks of an old one drop out. */
   private member: object | null = null
-  private lock: LeaderLock<EventStream> | null = null
+  private lock: LeaderLock | null = null
   private channel: BroadcastChannel | null = null
   private connection: EventStream | null = null
   private releaseLock: (() => void) | null = null
   /** The leader's epoch: this tab's own while it leads, else the newest it has heard. */
   private epoch = 0
-  private readonly pulse = new Pulse()
-  private readonly visibility = new SharedVisibility(body => this.post(body))
+  private readonly pulse = createPulse()
+  private readonly visibility = createSharedVisibility(body => this.post(body))
   /** Since joining, this tab has learned the resume point from the leader (a state, an event or an id). */
   private caughtUp = false
 
@@ -123,7 +124,7 @@ export class CrossTabStream implements EventStream {
         takeOver: () => this.lock?.takeOver(),
       })
       this.post({ kind: 'hello', events: [...this.events] })
-      this.lock = new LeaderLock(name, {
+      this.lock = createLeaderLock<EventStream>(name, {
         lead: release => this.lead(release),
         lost: (connection) => {
           if (this.connection === connection)
