@@ -29,7 +29,7 @@ export interface Tabs {
  * The channel, the lock and the pulse of one stream, and the epochs that tell its leaderships apart. Each joining
  * has its own channel and lock, so the callbacks of an earlier one drop out.
  */
-export function createTabs({ events, view, leader, visibility }: TabParts): Tabs {
+export function createTabs({ events, view, leader, leader: { connection }, visibility }: TabParts): Tabs {
   /** The leader's epoch: this tab's own while it leads, else the newest it has heard. */
   let epoch = 0
   let channel: BroadcastChannel | null = null
@@ -53,7 +53,7 @@ export function createTabs({ events, view, leader, visibility }: TabParts): Tabs
   const receive = (message: WireMessage): void => {
     if (fromFollower(message)) {
       // The follower has heard from a newer leader: this tab was replaced while it was frozen or busy.
-      if (message.epoch > epoch && leader.connection())
+      if (message.epoch > epoch && connection())
         demote()
       leader.answer(message)
       return
@@ -62,14 +62,14 @@ export function createTabs({ events, view, leader, visibility }: TabParts): Tabs
     if (message.epoch < epoch)
       return
     if (message.epoch > epoch) {
-      if (leader.connection())
+      if (connection())
         demote()
       // A new leader needs this tab's named events, and its answer tells this tab where the stream stands.
       epoch = message.epoch
       view.newLeader()
       hello()
     }
-    if (leader.connection())
+    if (connection())
       return
     pulse.heard()
     if (message.kind === 'who-is-visible')
@@ -81,7 +81,7 @@ export function createTabs({ events, view, leader, visibility }: TabParts): Tabs
     channel = new BroadcastChannel(name)
     channel.onmessage = (message: MessageEvent<WireMessage>) => receive(message.data)
     pulse.start({
-      leading: () => !!leader.connection(),
+      leading: () => !!connection(),
       heartbeat: leader.postState,
       probe: () => post({ kind: 'ping' }),
       takeOver: () => lock?.takeOver(),
@@ -92,11 +92,11 @@ export function createTabs({ events, view, leader, visibility }: TabParts): Tabs
         epoch = Math.max(Date.now(), epoch + 1)
         return leader.lead(release)
       },
-      lost: (connection) => {
-        if (leader.connection() === connection)
+      lost: (stolen) => {
+        if (connection() === stolen)
           demote()
       },
-      silent: () => !leader.connection() && pulse.silent(),
+      silent: () => !connection() && pulse.silent(),
     })
     lock.queue()
   }
@@ -107,7 +107,7 @@ export function createTabs({ events, view, leader, visibility }: TabParts): Tabs
       pulse.stop()
       lock?.leave()
       lock = null
-      if (leader.connection()) {
+      if (connection()) {
         post({ kind: 'resign' })
         leader.stop()
       }

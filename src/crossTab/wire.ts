@@ -93,8 +93,8 @@ export function fromWire(error: WireError): SseError {
 }
 
 /** What the leader tells of its stream: its state, without the role (each tab has its own). */
-export function toWireState({ status, retryCount, error, transport, lastEventId }: StreamState): WireState {
-  return { status, retryCount, error: error && toWire(error), transport, lastEventId }
+export function toWireState({ role, error, ...state }: StreamState): WireState {
+  return { ...state, error: error && toWire(error) }
 }
 
 /**
