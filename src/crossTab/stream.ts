@@ -43,12 +43,12 @@ export function createCrossTabStream(key: string, config: ConnectionConfig): Eve
     tabs.post(body)
   }
   function join(): void {
+    const mine = {}
+    member = mine
     suspended = false
     view.joined()
     unwatchPage ??= watchPageLifecycle(suspend, resume)
     notify('CONNECTING')
-    const mine = {}
-    member = mine
     streamName(key, config).then((name) => {
       if (member === mine)
         tabs.join(name)
