@@ -10,66 +10,67 @@ export interface LockHolder<Lead> {
   silent: () => boolean
 }
 
+export interface LeaderLock {
+  /** Waits in the lock's queue. */
+  queue: () => void
+  /** Steals the lock from a silent leader; one tab at a time. */
+  takeOver: () => void
+  leave: () => void
+}
+
 /**
  * This tab's place in the queue for one stream's leadership, a Web Lock named for the stream: a leader that closes,
  * reloads or navigates away frees it and the next tab in the queue takes over. One per joining of the tabs; once
  * `leave()` is called, nothing it was asked to do reaches its holder any more.
  */
-export class LeaderLock<Lead> {
-  private active = true
-  private queued: AbortController | null = null
-  private electing = false
-
-  constructor(private readonly name: string, private readonly holder: LockHolder<Lead>) {}
-
-  /** Waits in the lock's queue. */
-  queue(): void {
-    const request = new AbortController()
-    this.queued = request
-    void this.acquire({ signal: request.signal })
-  }
-
-  /** Steals the lock from a silent leader; one tab at a time. */
-  takeOver(): void {
-    if (!this.active || this.electing)
-      return
-    this.electing = true
-    // Hidden tabs' timers fire on the same aligned second, and two steals in a row would connect twice.
-    navigator.locks.request(`${this.name}:takeover`, { ifAvailable: true }, async (lock) => {
-      if (!lock || !this.active || !this.holder.silent())
-        return
-      this.queued?.abort()
-      this.queued = null
-      await this.acquire({ steal: true })
-    }).catch(reportLater).finally(() => {
-      this.electing = false
-    })
-  }
-
-  leave(): void {
-    this.active = false
-    this.queued?.abort()
-    this.queued = null
-  }
+export function createLeaderLock<Lead>(name: string, { lead, lost, silent }: LockHolder<Lead>): LeaderLock {
+  let active = true
+  let queued: AbortController | null = null
+  let electing = false
 
   /** Asks for the lock; settles once it is granted or refused. */
-  private acquire(options: LockOptions): Promise<void> {
-    return new Promise((settled) => {
-      let mine: { lead: Lead } | null = null
-      navigator.locks.request(this.name, options, () => {
-        settled()
-        if (!this.active)
-          return undefined
-        this.queued = null
-        return new Promise<void>((release) => {
-          mine = { lead: this.holder.lead(release) }
-        })
-      }).catch(() => {
-        // Aborted in the queue (this tab left), or stolen.
-        settled()
-        if (mine)
-          this.holder.lost(mine.lead)
+  const acquire = (options: LockOptions): Promise<void> => new Promise((settled) => {
+    let mine: { lead: Lead } | null = null
+    navigator.locks.request(name, options, () => {
+      settled()
+      if (!active)
+        return undefined
+      queued = null
+      return new Promise<void>((release) => {
+        mine = { lead: lead(release) }
       })
+    }).catch(() => {
+      // Aborted in the queue (this tab left), or stolen.
+      settled()
+      if (mine)
+        lost(mine.lead)
     })
+  })
+
+  return {
+    queue() {
+      queued = new AbortController()
+      void acquire({ signal: queued.signal })
+    },
+    takeOver() {
+      if (!active || electing)
+        return
+      electing = true
+      // Hidden tabs' timers fire on the same aligned second, and two steals in a row would connect twice.
+      navigator.locks.request(`${name}:takeover`, { ifAvailable: true }, async (lock) => {
+        if (!lock || !active || !silent())
+          return
+        queued?.abort()
+        queued = null
+        await acquire({ steal: true })
+      }).catch(reportLater).finally(() => {
+        electing = false
+      })
+    },
+    leave() {
+      active = false
+      queued?.abort()
+      queued = null
+    },
   }
 }

@@ -12,61 +12,63 @@ export interface PulseActions {
   takeOver: () => void
 }
 
+export interface Pulse {
+  start: (actions: PulseActions) => void
+  stop: () => void
+  /** Word from the leader, or a new leader to wait for: the silence starts over. */
+  heard: () => void
+  /** This tab, leading, posted its state. */
+  posted: () => void
+  /** Whether the leader has been quiet long enough for a takeover. */
+  silent: () => boolean
+}
+
 /**
  * How the tabs of one stream know that the leader is alive: it posts its state at least every `HEARTBEAT` ms, and a
  * follower that hears nothing asks after `PROBE` ms and takes over after `TAKEOVER` ms. Every tab checks every `TICK`
  * ms; a tab whose own timers were held back (frozen, throttled, busy) cannot tell whether the leader fell silent, so
  * it starts counting again.
  */
-export class Pulse {
-  private lastHeard = 0
-  private lastTick = 0
-  private lastPosted = 0
-  private timer: ReturnType<typeof setInterval> | undefined
+export function createPulse(): Pulse {
+  let lastHeard = 0
+  let lastTick = 0
+  let lastPosted = 0
+  let timer: ReturnType<typeof setInterval> | undefined
 
-  start(actions: PulseActions): void {
-    this.stop()
-    this.lastHeard = this.lastTick = Date.now()
-    this.timer = setInterval(() => this.tick(actions), TICK)
-  }
-
-  stop(): void {
-    clearInterval(this.timer)
-    this.timer = undefined
-  }
-
-  /** Word from the leader, or a new leader to wait for: the silence starts over. */
-  heard(): void {
-    this.lastHeard = Date.now()
-  }
-
-  /** This tab, leading, posted its state. */
-  posted(): void {
-    this.lastPosted = Date.now()
-  }
-
-  /** Whether the leader has been quiet long enough for a takeover. */
-  silent(): boolean {
-    return Date.now() - this.lastHeard >= TAKEOVER
-  }
-
-  private tick(actions: PulseActions): void {
+  const tick = ({ leading, heartbeat, probe, takeOver }: PulseActions): void => {
     const now = Date.now()
-    const slept = now - this.lastTick > 3 * TICK
-    this.lastTick = now
-    if (actions.leading()) {
-      if (now - this.lastPosted >= HEARTBEAT)
-        actions.heartbeat()
+    const slept = now - lastTick > 3 * TICK
+    lastTick = now
+    if (leading()) {
+      if (now - lastPosted >= HEARTBEAT)
+        heartbeat()
       return
     }
     if (slept) {
-      this.lastHeard = now
+      lastHeard = now
       return
     }
-    const silence = now - this.lastHeard
+    const silence = now - lastHeard
     if (silence >= TAKEOVER)
-      actions.takeOver()
+      takeOver()
     else if (silence >= PROBE)
-      actions.probe()
+      probe()
+  }
+  const stop = (): void => clearInterval(timer)
+
+  return {
+    start(actions) {
+      stop()
+      lastHeard = lastTick = Date.now()
+      timer = setInterval(tick, TICK, actions)
+    },
+    stop,
+    heard() {
+      lastHeard = Date.now()
+    },
+    posted() {
+      lastPosted = Date.now()
+    },
+    silent: () => Date.now() - lastHeard >= TAKEOVER,
   }
 }

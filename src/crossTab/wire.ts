@@ -93,8 +93,8 @@ export function fromWire(error: WireError): SseError {
 }
 
 /** What the leader tells of its stream: its state, without the role (each tab has its own). */
-export function toWireState({ status, retryCount, error, transport, lastEventId }: StreamState): WireState {
-  return { status, retryCount, error: error && toWire(error), transport, lastEventId }
+export function toWireState({ role, error, ...state }: StreamState): WireState {
+  return { ...state, error: error && toWire(error) }
 }
 
 /**
@@ -131,33 +131,38 @@ export async function streamName(key: string, config: ConnectionConfig): Promise
   return `vue-event-source:${hex}`
 }
 
+export interface ReplayFilter {
+  /** A new leader: what it sends first may be a replay. */
+  expectReplay: () => void
+  /** Whether to deliver an event with this last event id; `fresh`: the event carried an `id:` of its own. */
+  accept: (lastEventId: string, fresh: boolean) => boolean
+}
+
 /**
  * A new leader resumes from its own last id, so the server may replay events this tab already had: those are
  * dropped by id. Only an event that carried an `id:` can be recognised; one without is always delivered.
  */
-export class ReplayFilter {
+export function createReplayFilter(): ReplayFilter {
   /** Ids of events that carried an `id:` of their own, newest last. */
-  private readonly recent: string[] = []
+  const recent: string[] = []
   /** After a leader change, replayed events are dropped until a new one arrives. */
-  private replaying = false
-
-  /** A new leader: what it sends first may be a replay. */
-  expectReplay(): void {
-    this.replaying = true
-  }
-
-  /** Whether to deliver an event with this last event id; `fresh`: the event carried an `id:` of its own. */
-  accept(lastEventId: string, fresh: boolean): boolean {
-    if (!fresh)
+  let replaying = false
+  return {
+    expectReplay() {
+      replaying = true
+    },
+    accept(lastEventId, fresh) {
+      if (!fresh)
+        return true
+      if (replaying) {
+        if (recent.includes(lastEventId))
+          return false
+        replaying = false
+      }
+      recent.push(lastEventId)
+      if (recent.length > RECENT_IDS)
+        recent.shift()
       return true
-    if (this.replaying) {
-      if (this.recent.includes(lastEventId))
-        return false
-      this.replaying = false
-    }
-    this.recent.push(lastEventId)
-    if (this.recent.length > RECENT_IDS)
-      this.recent.shift()
-    return true
+    },
   }
 }

@@ -89,6 +89,6 @@ export async function sharedStream(request: StreamRequest): Promise<{ key: strin
   }
   return {
     key,
-    create: () => crossTab && crossTabModule ? new crossTabModule.CrossTabStream(key, primedConfig) : createConnection(primedConfig),
+    create: () => crossTab && crossTabModule ? crossTabModule.createCrossTabStream(key, primedConfig) : createConnection(primedConfig),
   }
 }
