@@ -1,6 +1,5 @@
 import type { App } from 'vue'
-import type { InspectedStream } from '../store/registry'
-import type { SseStoreInternal } from '../store/store'
+import type { InspectedStream, SseStoreInternal } from '../store/store'
 import type { SseRole, SseStatus } from '../stream/types'
 import type { DevtoolsApi, RecentEvent, StreamView } from './format'
 import { setupDevtoolsPlugin } from '@vue/devtools-api'

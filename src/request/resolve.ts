@@ -1,5 +1,4 @@
-import type { StreamCaller } from '../store/registry'
-import type { StreamRequest } from '../store/store'
+import type { StreamCaller, StreamRequest } from '../store/store'
 import type { TransportFactory, TransportName } from '../transports/types'
 import type { SseOptions, UseEventSourceOptions, UseEventSourceUrl } from './options'
 import { toValue } from 'vue'
