@@ -53,6 +53,9 @@ function request(url: string, { shared = false, method = 'GET', caller = null as
   }
 }
 
+/** A subscriber that takes nothing in. */
+const quiet = { state: () => {} }
+
 /** Lets a shared join resolve its key (a dynamic import and a digest). */
 const joined = (store: SseStoreInternal, count: number) => vi.waitFor(() => expect(store.connections[0]?.subscribers).toBe(count))
 
@@ -60,8 +63,8 @@ describe('the store\'s inspect, for the devtools', () => {
   it('tells an inspector of the connections there already are, then of every change, until it stops', async () => {
     const store = createSseStore()
     const page = component(1, { name: 'Page' })
-    store.subscribe(request('https://a.example/a', { shared: true, caller: page }), {})
-    const second = store.subscribe(request('https://a.example/a', { shared: true }), {})
+    store.subscribe(request('https://a.example/a', { shared: true, caller: page }), quiet)
+    const second = store.subscribe(request('https://a.example/a', { shared: true }), quiet)
     await joined(store, 2)
 
     const { heard, inspector } = recorder()
@@ -72,7 +75,7 @@ describe('the store\'s inspect, for the devtools', () => {
     } })
     expect(heard).toEqual(['added:1:2'])
 
-    const own = store.subscribe(request('https://a.example/b', { method: 'POST', caller: page }), {})
+    const own = store.subscribe(request('https://a.example/b', { method: 'POST', caller: page }), quiet)
     second.unsubscribe()
     // Leaving twice changes nothing.
     second.unsubscribe()
@@ -87,7 +90,7 @@ describe('the store\'s inspect, for the devtools', () => {
     expect(inspected[1]!.stream.state.status).toBe('CLOSED')
 
     stop()
-    store.subscribe(request('https://a.example/a', { shared: true, caller: page }), {})
+    store.subscribe(request('https://a.example/a', { shared: true, caller: page }), quiet)
     await joined(store, 2)
     expect(heard).toHaveLength(5)
     store.dispose()
@@ -95,11 +98,11 @@ describe('the store\'s inspect, for the devtools', () => {
 
   it('after the app is disposed, keeps and tells nothing', () => {
     const store = createSseStore()
-    store.subscribe(request('https://a.example/a'), {})
+    store.subscribe(request('https://a.example/a'), quiet)
     store.dispose()
     const { heard, inspector } = recorder()
     store.inspect(inspector)
-    store.subscribe(request('https://a.example/b'), {})
+    store.subscribe(request('https://a.example/b'), quiet)
     expect(heard).toEqual([])
   })
 })

@@ -86,7 +86,7 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
     if (resolved === null)
       return
     if (resolved instanceof SseError) {
-      status.value = 'CLOSED'
+      sink.show({ status: 'CLOSED' })
       sink.report(resolved)
       return
     }
@@ -104,7 +104,7 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
       resumeFrom = lastEventId.value
       subscription = null
     }
-    status.value = 'CLOSED'
+    sink.show({ status: 'CLOSED' })
   }
 
   function reconnect(): void {

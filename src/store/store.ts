@@ -63,6 +63,15 @@ export interface Subscription {
   unsubscribe: () => void
 }
 
+/**
+ * A caller's observer of its stream. Its `state` also takes part of a state: what the store knows of a shared
+ * stream while it looks for it (`JOINING`), or that it could not.
+ */
+export type Subscriber = Omit<StreamObserver, 'state'> & { state: (state: Partial<StreamState>) => void }
+
+/** What a caller of a shared stream is shown while the store looks for the stream: connecting, nothing wrong yet. */
+const JOINING: Partial<StreamState> = { status: 'CONNECTING', error: null, retryCount: 0 }
+
 /** One connection of the app as the devtools show it: the store's entry for it, in development. */
 export interface InspectedStream {
   /** Stays the same while the connection lives, so a selected inspector node stays selected. */
@@ -86,7 +95,7 @@ export interface StoreInspector {
 
 /** The store as the composables use it. */
 export interface SseStoreInternal extends SseStore {
-  subscribe: (request: StreamRequest, observer: StreamObserver) => Subscription
+  subscribe: (request: StreamRequest, observer: Subscriber) => Subscription
   /** App unmount: closes everything for good. */
   dispose: () => void
   /**
@@ -209,7 +218,7 @@ function createEntries() {
 type Entries = ReturnType<typeof createEntries>
 
 /** One caller's hold on a stream: a connection of its own, or its share of the app's connection for the request. */
-function subscribe(table: Entries, request: StreamRequest, observer: StreamObserver, disposed: () => boolean): Subscription {
+function subscribe(table: Entries, request: StreamRequest, observer: Subscriber, disposed: () => boolean): Subscription {
   const { config } = request
   const types = new Set(request.events)
   let stream: EventStream | null = null
@@ -226,7 +235,7 @@ function subscribe(table: Entries, request: StreamRequest, observer: StreamObser
       unobserve()
       leaveEntry()
     }
-    observer.state?.(joined.state)
+    observer.state(joined.state)
     // A shared stream left closed (closeAll(), a 204, an error) opens for a new subscriber, as a caller's own does.
     if (created || joined.state.status === 'CLOSED')
       joined.open()
@@ -236,8 +245,7 @@ function subscribe(table: Entries, request: StreamRequest, observer: StreamObser
     attach(table.add(createConnection(config), null, config.method), true)
   }
   else {
-    const state = (error: SseError | null, status: SseStatus): StreamState => ({ status, error, retryCount: 0, lastEventId: config.lastEventId, transport: null, role: 'local' })
-    observer.state?.(state(null, 'CONNECTING'))
+    observer.state(JOINING)
     // Loaded by apps that share streams only, with the digest (and cross-tab) code it needs.
     import('./shared')
       .then(async (shared) => {
@@ -252,7 +260,7 @@ function subscribe(table: Entries, request: StreamRequest, observer: StreamObser
           return
         const error = inStream(cause instanceof SseError ? cause : new SseError('config', 'The request headers could not be read.', { cause }), config.method, config.url)
         observer.error?.(error)
-        observer.state?.(state(error, 'CLOSED'))
+        observer.state({ status: 'CLOSED', error })
       })
   }
 
