@@ -1,7 +1,6 @@
 import type { SseEventMap, SseMessage, SseSerializer, UseEventSourceOptions, UseEventSourceReturn, UseEventSourceUrl } from '../request/options'
 import type { Subscription } from '../store/store'
-import { tryOnScopeDispose } from '@vueuse/core'
-import { getCurrentInstance, onMounted, toValue, watch } from 'vue'
+import { getCurrentInstance, onMounted, onScopeDispose, toValue, watch } from 'vue'
 import { useSseContext } from '../app/context'
 import { DEV, isClient } from '../env'
 import { SseError } from '../errors'
@@ -142,7 +141,8 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
     watch(() => signature(() => toValue(options.headers) ?? null), () => wanted && subscription && reconnect())
   }
 
-  tryOnScopeDispose(close)
+  // Outside any effect scope the caller closes it (`failSilently`: no warning).
+  onScopeDispose(close, true)
 
   function on(type: string, handler: Handler): () => void {
     const off = sink.on(type, handler)

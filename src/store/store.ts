@@ -1,8 +1,7 @@
 import type { ComponentInternalInstance } from 'vue'
 import type { ConnectionConfig, EventStream, SseRole, SseStatus, StreamObserver, StreamState } from '../stream/types'
 import type { TransportName } from '../transports/types'
-import { useEventListener } from '@vueuse/core'
-import { effectScope, shallowReactive } from 'vue'
+import { shallowReactive } from 'vue'
 import { DEV, isClient } from '../env'
 import { inStream, SseError } from '../errors'
 import { createConnection } from '../stream/connection'
@@ -280,8 +279,8 @@ function subscribe(table: Entries, request: StreamRequest, observer: Subscriber,
 
 export function createSseStore(): SseStoreInternal {
   const table = createEntries()
-  const scope = effectScope(true)
-  let listening = false
+  /** Set while the store hears the page: stops hearing it. */
+  let stopListening: (() => void) | undefined
   /** The app is gone: a join still resolving its key opens nothing. */
   let disposed = false
 
@@ -294,16 +293,16 @@ export function createSseStore(): SseStoreInternal {
 
   /** The page's network and visibility, heard once for every stream of the app. */
   function listenToPage(): void {
-    if (listening || !isClient)
+    if (stopListening || !isClient)
       return
-    listening = true
-    scope.run(() => {
-      useEventListener(window, 'online', () => each(stream => stream.page('online')))
-      useEventListener(document, 'visibilitychange', () => {
-        const signal = document.visibilityState === 'hidden' ? 'hidden' : 'visible'
-        each(stream => stream.page(signal))
-      })
-    })
+    const online = () => each(stream => stream.page('online'))
+    const visibility = () => each(stream => stream.page(document.visibilityState === 'hidden' ? 'hidden' : 'visible'))
+    addEventListener('online', online)
+    document.addEventListener('visibilitychange', visibility)
+    stopListening = () => {
+      removeEventListener('online', online)
+      document.removeEventListener('visibilitychange', visibility)
+    }
   }
 
   return {
@@ -316,7 +315,7 @@ export function createSseStore(): SseStoreInternal {
     reconnectAll: () => each(stream => stream.open(), false),
     dispose() {
       disposed = true
-      scope.stop()
+      stopListening?.()
       table.dispose()
     },
     inspect: inspector => table.inspect?.(inspector) ?? (() => {}),
