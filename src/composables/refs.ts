@@ -4,6 +4,7 @@ import type { SseMessage, UseEventSourceOptions } from '../request/options'
 import type { Subscriber } from '../store/store'
 import type { SseStatus, StreamState } from '../stream/types'
 import { shallowRef, triggerRef } from 'vue'
+import { DEV } from '../env'
 import { inStream, SseError as ParseError } from '../errors'
 
 type Handler = (message: SseMessage<never>) => void
@@ -127,7 +128,7 @@ function observe<Data>(
         value = read(raw.data, raw.type)
       }
       catch (cause) {
-        report(new ParseError('parse', `Could not parse the data of a "${raw.type}" event${raw.lastEventId ? ` (id ${raw.lastEventId})` : ''}; the stream goes on.`, { cause }))
+        report(new ParseError('parse', `Could not parse the data of a "${raw.type}" event${raw.lastEventId ? ` (id ${raw.lastEventId})` : ''}${DEV ? '; the stream goes on' : ''}.`, { cause }))
         return
       }
       if (wantedType) {

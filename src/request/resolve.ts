@@ -2,7 +2,7 @@ import type { StreamCaller, StreamRequest } from '../store/store'
 import type { TransportFactory, TransportName } from '../transports/types'
 import type { SseOptions, UseEventSourceOptions, UseEventSourceUrl } from './options'
 import { toValue } from 'vue'
-import { timerDelay } from '../env'
+import { DEV, timerDelay } from '../env'
 import { inStream, SseError } from '../errors'
 import { LAST_EVENT_ID_PARAM } from '../transports/url'
 import { resolveUrl } from './url'
@@ -35,7 +35,7 @@ function serializeBody(options: RequestOptions): { body: string | undefined, jso
     value = toValue(options.body)
   }
   catch (cause) {
-    throw new SseError('config', 'The body getter threw; no request was sent.', { cause })
+    throw new SseError('config', DEV ? 'The body getter threw; no request was sent.' : 'The body getter threw.', { cause })
   }
   if (value == null)
     return { body: undefined, json: false }
@@ -46,10 +46,10 @@ function serializeBody(options: RequestOptions): { body: string | undefined, jso
     body = JSON.stringify(value) as string | undefined
   }
   catch (cause) {
-    throw new SseError('config', 'The body cannot be serialized as JSON (a circular reference or a BigInt?); no request was sent.', { cause })
+    throw new SseError('config', DEV ? 'The body cannot be serialized as JSON (a circular reference or a BigInt?); no request was sent.' : 'The body cannot be serialized as JSON.', { cause })
   }
   if (body === undefined)
-    throw new SseError('config', 'The body cannot be serialized as JSON; no request was sent.')
+    throw new SseError('config', DEV ? 'The body cannot be serialized as JSON; no request was sent.' : 'The body cannot be serialized as JSON.')
   return { body, json: true }
 }
 
