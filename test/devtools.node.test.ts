@@ -77,7 +77,7 @@ describe('the store\'s inspect, for the devtools', () => {
 
     const own = store.subscribe(request('https://a.example/b', { method: 'POST', caller: page }), quiet)
     second.unsubscribe()
-    // Leaving twice changes nothing.
+    // Unsubscribing twice changes nothing.
     second.unsubscribe()
     own.unsubscribe()
     own.unsubscribe()

@@ -61,8 +61,11 @@ export interface RequestContext {
 
 export interface ResolvedRequest {
   request: StreamRequest
-  /** URL, method and body: another value is another stream, whose refs and resume point start over. */
-  key: string
+  /**
+   * What the request targets: URL, method and body. Another target is another stream, whose refs and resume point
+   * start over (not the shared stream key, which the store makes of everything the server sees).
+   */
+  target: string
 }
 
 /**
@@ -90,7 +93,7 @@ export function resolveRequest(
     method = (options.method ?? (body === undefined ? 'GET' : 'POST')).toUpperCase()
     const { pauseWhenHidden } = options
     return {
-      key: JSON.stringify([resolved, method, body ?? null]),
+      target: JSON.stringify([resolved, method, body ?? null]),
       request: {
         events,
         shared,

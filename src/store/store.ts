@@ -99,7 +99,7 @@ export interface SseStoreInternal extends SseStore {
   dispose: () => void
   /**
    * Development only (a no-op in production): `inspector` hears of the app's connections, those there are now
-   * first, and of their subscribers. Returns the function that stops it.
+   * first, and of their subscribers. Returns the function that unsubscribes it.
    */
   inspect: (inspector: StoreInspector) => () => void
 }
@@ -113,9 +113,9 @@ export interface Entry {
   readonly stream: EventStream
   readonly key: string | null
   subscribers: number
-  /** Shared: what `connections` shows of it, and how that view stops following the stream. */
+  /** Shared: what `connections` shows of it, and how that view unsubscribes from the stream. */
   info?: SseConnectionInfo
-  unobserve?: () => void
+  unsubscribe?: () => void
   lingerTimer?: ReturnType<typeof setTimeout>
   /** Development only (see `InspectedStream`). */
   id?: number
@@ -142,7 +142,7 @@ function createEntries() {
     const entry: Entry = shallowReactive({ stream, key, subscribers: 0 })
     entries.set(key ?? stream, entry)
     if (view) {
-      [entry.info, entry.unobserve] = view(entry)
+      [entry.info, entry.unsubscribe] = view(entry)
       connections.push(entry.info)
     }
     if (DEV) {
@@ -158,7 +158,7 @@ function createEntries() {
   function remove(entry: Entry): void {
     clearTimeout(entry.lingerTimer)
     entries.delete(entry.key ?? entry.stream)
-    entry.unobserve?.()
+    entry.unsubscribe?.()
     entry.stream.close()
     if (DEV)
       tell('removed', entry)
@@ -166,8 +166,11 @@ function createEntries() {
       connections.splice(connections.indexOf(entry.info), 1)
   }
 
-  /** One more subscriber, `caller`, for the entry; returns how it leaves: a caller's own stream closes, a shared one lingers. */
-  function join(entry: Entry, caller: StreamCaller, linger: number): () => void {
+  /**
+   * One more subscriber, `caller`, for the entry; returns the function that removes it. A caller's own stream is then
+   * removed; a shared one without subscribers lingers before it is.
+   */
+  function addSubscriber(entry: Entry, caller: StreamCaller, linger: number): () => void {
     clearTimeout(entry.lingerTimer)
     entry.subscribers++
     if (DEV) {
@@ -195,7 +198,7 @@ function createEntries() {
     connections,
     add,
     remove,
-    join,
+    addSubscriber,
     dispose(): void {
       entries.forEach(remove)
       inspectors = null
@@ -222,17 +225,17 @@ function subscribe(table: Entries, request: StreamRequest, observer: Subscriber,
   const types = new Set(request.events)
   let stream: EventStream | null = null
   let done = false
-  let leave = () => {}
+  let unsubscribe = () => {}
 
   /** Observes the entry's stream, opening it when this caller created it or it is closed. */
   const attach = (entry: Entry, created: boolean) => {
     const joined = stream = entry.stream
     types.forEach(type => joined.listen(type))
-    const unobserve = joined.observe(observer)
-    const leaveEntry = table.join(entry, request.caller ?? null, request.linger)
-    leave = () => {
-      unobserve()
-      leaveEntry()
+    const unsubscribeObserver = joined.observe(observer)
+    const removeSubscriber = table.addSubscriber(entry, request.caller ?? null, request.linger)
+    unsubscribe = () => {
+      unsubscribeObserver()
+      removeSubscriber()
     }
     observer.state(joined.state)
     // A shared stream left closed (closeAll(), a 204, an error) opens for a new subscriber, as a caller's own does.
@@ -272,16 +275,16 @@ function subscribe(table: Entries, request: StreamRequest, observer: Subscriber,
       if (done)
         return
       done = true
-      leave()
+      unsubscribe()
     },
   }
 }
 
 export function createSseStore(): SseStoreInternal {
   const table = createEntries()
-  /** Set while the store hears the page: stops hearing it. */
-  let stopListening: (() => void) | undefined
-  /** The app is gone: a join still resolving its key opens nothing. */
+  /** Set once the store hears the page: removes its listeners. */
+  let removePageListeners: (() => void) | undefined
+  /** The app is gone: a subscription still resolving its key opens nothing. */
   let disposed = false
 
   function each(action: (stream: EventStream) => void, lingering = true): void {
@@ -293,13 +296,13 @@ export function createSseStore(): SseStoreInternal {
 
   /** The page's network and visibility, heard once for every stream of the app. */
   function listenToPage(): void {
-    if (stopListening || !isClient)
+    if (removePageListeners || !isClient)
       return
     const online = () => each(stream => stream.page('online'))
     const visibility = () => each(stream => stream.page(document.visibilityState === 'hidden' ? 'hidden' : 'visible'))
     addEventListener('online', online)
     document.addEventListener('visibilitychange', visibility)
-    stopListening = () => {
+    removePageListeners = () => {
       removeEventListener('online', online)
       document.removeEventListener('visibilitychange', visibility)
     }
@@ -315,7 +318,7 @@ export function createSseStore(): SseStoreInternal {
     reconnectAll: () => each(stream => stream.open(), false),
     dispose() {
       disposed = true
-      stopListening?.()
+      removePageListeners?.()
       table.dispose()
     },
     inspect: inspector => table.inspect?.(inspector) ?? (() => {}),
