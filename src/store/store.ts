@@ -127,7 +127,7 @@ export interface Entry {
  * The app's connections and their subscribers: the one place that holds and changes them. Development also keeps
  * who subscribed and tells the devtools' inspectors (Pinia's devtools read `pinia._s` the same way).
  */
-function createEntries() {
+function createTable() {
   /** Shared streams by key, callers' own by stream. */
   const entries = new Map<string | EventStream, Entry>()
   const connections = shallowReactive<SseConnectionInfo[]>([])
@@ -197,7 +197,6 @@ function createEntries() {
     entries,
     connections,
     add,
-    remove,
     addSubscriber,
     dispose(): void {
       entries.forEach(remove)
@@ -217,10 +216,10 @@ function createEntries() {
   }
 }
 
-type Entries = ReturnType<typeof createEntries>
+type Table = ReturnType<typeof createTable>
 
 /** One caller's hold on a stream: a connection of its own, or its share of the app's connection for the request. */
-function subscribe(table: Entries, request: StreamRequest, observer: Subscriber, disposed: () => boolean): Subscription {
+function subscribe(table: Table, request: StreamRequest, observer: Subscriber, disposed: () => boolean): Subscription {
   const { config } = request
   const types = new Set(request.events)
   let stream: EventStream | null = null
@@ -281,7 +280,7 @@ function subscribe(table: Entries, request: StreamRequest, observer: Subscriber,
 }
 
 export function createSseStore(): SseStoreInternal {
-  const table = createEntries()
+  const table = createTable()
   /** Set once the store hears the page: removes its listeners. */
   let removePageListeners: (() => void) | undefined
   /** The app is gone: a subscription still resolving its key opens nothing. */
@@ -321,6 +320,6 @@ export function createSseStore(): SseStoreInternal {
       removePageListeners?.()
       table.dispose()
     },
-    inspect: inspector => table.inspect?.(inspector) ?? (() => {}),
+    inspect: table.inspect ?? (() => () => {}),
   }
 }
