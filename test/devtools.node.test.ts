@@ -1,10 +1,10 @@
 import type { ComponentInternalInstance } from 'vue'
-import type { InspectedStream, StoreInspector } from '../src/store/registry'
+import type { InspectedStream, SseStoreInternal, StoreInspector, StreamCaller, StreamRequest } from '../src/store/store'
 import type { EventStream, StreamState } from '../src/stream/types'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { callerName, DATA_PREVIEW, inspectorNode, matches, preview } from '../src/devtools/format'
 import { SseError } from '../src/errors'
-import { StreamRegistry } from '../src/store/registry'
+import { createSseStore } from '../src/store/store'
 
 function fakeStream(url: string, state: Partial<StreamState> = {}): EventStream {
   return {
@@ -27,41 +27,82 @@ function recorder(): { heard: string[], inspector: StoreInspector } {
   return { heard, inspector: { added: note('added'), changed: note('changed'), removed: note('removed') } }
 }
 
-describe('the store\'s registry for the devtools', () => {
-  it('tells an inspector of the connections there already are, then of every change, until it stops', () => {
-    const registry = new StreamRegistry()
-    const a = fakeStream('https://a.example/a')
-    const b = fakeStream('https://a.example/b')
+/** A stream request whose connection opens nothing: its transport never answers. */
+function request(url: string, { shared = false, method = 'GET', caller = null as StreamCaller }: { shared?: boolean, method?: string, caller?: StreamCaller } = {}): StreamRequest {
+  return {
+    events: [],
+    shared,
+    crossTab: false,
+    linger: 0,
+    caller,
+    config: {
+      url,
+      method,
+      body: undefined,
+      withCredentials: false,
+      transport: 'fetch',
+      autoReconnect: false,
+      heartbeatTimeout: 0,
+      connectTimeout: 0,
+      pauseWhenHidden: 0,
+      lastEventId: '',
+      lastEventIdParam: false,
+      headers: () => ({}),
+      loadTransport: async () => () => ({ listen: () => {}, close: () => {} }),
+    },
+  }
+}
+
+/** A subscriber that takes nothing in. */
+const quiet = { state: () => {} }
+
+/** Lets a shared join resolve its key (a dynamic import and a digest). */
+const joined = (store: SseStoreInternal, count: number) => vi.waitFor(() => expect(store.connections[0]?.subscribers).toBe(count))
+
+describe('the store\'s inspect, for the devtools', () => {
+  it('tells an inspector of the connections there already are, then of every change, until it stops', async () => {
+    const store = createSseStore()
     const page = component(1, { name: 'Page' })
-    registry.add(a, 'GET https://a.example/a 00', 'GET')
-    registry.join(a, page)
-    registry.join(a, null)
+    store.subscribe(request('https://a.example/a', { shared: true, caller: page }), quiet)
+    const second = store.subscribe(request('https://a.example/a', { shared: true }), quiet)
+    await joined(store, 2)
 
     const { heard, inspector } = recorder()
-    const stop = registry.inspect(inspector)
+    const inspected: InspectedStream[] = []
+    const stop = store.inspect({ ...inspector, added: (stream) => {
+      inspected.push(stream)
+      inspector.added(stream)
+    } })
     expect(heard).toEqual(['added:1:2'])
 
-    registry.add(b, null, 'POST')
-    registry.join(b, page)
-    registry.leave(a, null)
-    // Leaving twice, or leaving a stream the registry no longer has, changes nothing.
-    registry.leave(a, null)
-    registry.remove(b)
-    registry.leave(b, page)
+    const own = store.subscribe(request('https://a.example/b', { method: 'POST', caller: page }), quiet)
+    second.unsubscribe()
+    // Unsubscribing twice changes nothing.
+    second.unsubscribe()
+    own.unsubscribe()
+    own.unsubscribe()
     expect(heard).toEqual(['added:1:2', 'added:2:0', 'changed:2:1', 'changed:1:1', 'removed:2:1'])
+    expect(inspected.map(({ id, key, method }) => [id, key, method])).toEqual([
+      [1, store.connections[0]!.key, 'GET'],
+      [2, null, 'POST'],
+    ])
+    // The inspector hears a connection go once it has closed.
+    expect(inspected[1]!.stream.state.status).toBe('CLOSED')
 
     stop()
-    registry.join(a, page)
+    store.subscribe(request('https://a.example/a', { shared: true, caller: page }), quiet)
+    await joined(store, 2)
     expect(heard).toHaveLength(5)
+    store.dispose()
   })
 
   it('after the app is disposed, keeps and tells nothing', () => {
-    const registry = new StreamRegistry()
-    registry.add(fakeStream('https://a.example/a'), null, 'GET')
-    registry.dispose()
+    const store = createSseStore()
+    store.subscribe(request('https://a.example/a'), quiet)
+    store.dispose()
     const { heard, inspector } = recorder()
-    registry.inspect(inspector)
-    registry.add(fakeStream('https://a.example/b'), null, 'GET')
+    store.inspect(inspector)
+    store.subscribe(request('https://a.example/b'), quiet)
     expect(heard).toEqual([])
   })
 })

@@ -1,7 +1,7 @@
 import type { App } from 'vue'
 import type { SseOptions } from '../request/options'
 import type { SseContext } from './context'
-import { isClient } from '../env'
+import { DEV, isClient } from '../env'
 import { reportLater } from '../errors'
 import { invalidOriginMessage } from '../request/origins'
 import { createSseStore } from '../store/store'
@@ -13,17 +13,22 @@ export interface SsePlugin {
   install: (app: App) => void
 }
 
+/** The option `name` is wrong: development says how to write it (`help`), production names it. */
+function invalid(name: string, help: string): TypeError {
+  return new TypeError(`[vue-event-source] ${DEV ? help : `Invalid ${name}.`}`)
+}
+
 function validate(options: SseOptions): void {
   if (options === null || typeof options !== 'object')
-    throw new TypeError(`[vue-event-source] The plugin options must be an object, got ${options === null ? 'null' : typeof options}.`)
+    throw invalid('plugin options', `The plugin options must be an object, got ${options === null ? 'null' : typeof options}.`)
   if (options.baseURL !== undefined && typeof options.baseURL !== 'string')
-    throw new TypeError('[vue-event-source] `baseURL` must be a string such as \'/api\' or \'https://api.example.com\'.')
+    throw invalid('baseURL', '`baseURL` must be a string such as \'/api\' or \'https://api.example.com\'.')
   if (options.onUnauthorized !== undefined && typeof options.onUnauthorized !== 'function')
-    throw new TypeError('[vue-event-source] `onUnauthorized` must be a function that refreshes the token (it may return a promise).')
+    throw invalid('onUnauthorized', '`onUnauthorized` must be a function that refreshes the token (it may return a promise).')
   if (options.heartbeatTimeout !== undefined && !(options.heartbeatTimeout >= 0))
-    throw new TypeError('[vue-event-source] `heartbeatTimeout` must be a number of ms, 0 to turn it off.')
+    throw invalid('heartbeatTimeout', '`heartbeatTimeout` must be a number of ms, 0 to turn it off.')
   if (options.allowedOrigins !== undefined && !Array.isArray(options.allowedOrigins))
-    throw new TypeError('[vue-event-source] `allowedOrigins` must be an array of origins such as [\'https://api.example.com\'].')
+    throw invalid('allowedOrigins', '`allowedOrigins` must be an array of origins such as [\'https://api.example.com\'].')
   // A scheme-less entry would parse as a path of the page and silently allow the page's origin instead.
   const invalidOrigin = options.allowedOrigins && invalidOriginMessage(options.allowedOrigins)
   if (invalidOrigin)

@@ -1,8 +1,10 @@
 import type { ShallowRef } from 'vue'
 import type { SseError } from '../errors'
 import type { SseMessage, UseEventSourceOptions } from '../request/options'
-import type { SseStatus, StreamObserver } from '../stream/types'
+import type { Subscriber } from '../store/store'
+import type { SseStatus, StreamState } from '../stream/types'
 import { shallowRef, triggerRef } from 'vue'
+import { DEV } from '../env'
 import { inStream, SseError as ParseError } from '../errors'
 
 type Handler = (message: SseMessage<never>) => void
@@ -46,6 +48,19 @@ export function createStreamRefs<Data>(options: RefsOptions<Data>) {
   const handlers = new Map<string, Set<Handler>>()
   /** The method and URL of the stream the refs show, which its errors name. */
   let stream: [method: string, url: string] | null = null
+  /** The stream's error as last shown: a caller's own report (a parse failure) stays until the stream's changes. */
+  let seenError: SseError | null = null
+  /**
+   * The one writer of what the refs show of the stream's state: the stream's state observer, and the caller's own
+   * "closed" (a partial state leaves the rest as it is).
+   */
+  const show = ({ status = refs.status.value, retryCount = refs.retryCount.value, lastEventId = refs.lastEventId.value, error = seenError }: Partial<StreamState>) => {
+    refs.status.value = status
+    refs.retryCount.value = retryCount
+    refs.lastEventId.value = lastEventId
+    if (error !== seenError)
+      refs.error.value = seenError = error
+  }
   const reader: Reader<Data> = {
     read: serializer
       ? (raw, type) => serializer.read(raw, type)
@@ -60,16 +75,18 @@ export function createStreamRefs<Data>(options: RefsOptions<Data>) {
   return {
     refs,
     /** An observer for one subscription, to the stream of this method and URL, which its errors name. */
-    observer({ method, url }: { method: string, url: string }): StreamObserver {
+    observer({ method, url }: { method: string, url: string }): Subscriber {
       stream = [method, url]
-      return observe(refs, types, handlers, reader, options)
+      seenError = null
+      return observe(refs, types, handlers, reader, options, show)
     },
     report: reader.report,
+    show,
     /** Another stream: nothing of the previous one may show as this one's. */
     reset(): void {
       refs.data.value = refs.event.value = null
       refs.messages.value = []
-      refs.lastEventId.value = ''
+      show({ lastEventId: '' })
     },
     /** Listen to one event type without a reactive ref; returns `off()`. */
     on(type: string, handler: Handler): () => void {
@@ -88,16 +105,16 @@ export function createStreamRefs<Data>(options: RefsOptions<Data>) {
   }
 }
 
-/** Feeds `refs` and the handlers from one subscription; it shows the stream's error only when that error changes. */
+/** Feeds `refs` and the handlers from one subscription's events (its state goes through `show`). */
 function observe<Data>(
-  { status, data, event, lastEventId, error, retryCount, messages }: Refs<Data>,
+  { data, event, lastEventId, error, messages }: Refs<Data>,
   types: Set<string>,
   handlers: Map<string, Set<Handler>>,
   { read, report }: Reader<Data>,
   { history = 0, onMessage, onOpen, onError, onComment }: RefsOptions<Data>,
-): StreamObserver {
+  state: Subscriber['state'],
+): Subscriber {
   const historySize = Math.max(0, Math.floor(history))
-  let seenError: SseError | null = null
   return {
     event(raw) {
       // The stream's position moves with every event, whether or not this caller takes its type.
@@ -111,7 +128,7 @@ function observe<Data>(
         value = read(raw.data, raw.type)
       }
       catch (cause) {
-        report(new ParseError('parse', `Could not parse the data of a "${raw.type}" event${raw.lastEventId ? ` (id ${raw.lastEventId})` : ''}; the stream goes on.`, { cause }))
+        report(new ParseError('parse', `Could not parse the data of a "${raw.type}" event${raw.lastEventId ? ` (id ${raw.lastEventId})` : ''}${DEV ? '; the stream goes on' : ''}.`, { cause }))
         return
       }
       if (wantedType) {
@@ -140,14 +157,6 @@ function observe<Data>(
     },
     error: failure => onError?.(failure),
     comment: onComment,
-    state(state) {
-      status.value = state.status
-      retryCount.value = state.retryCount
-      lastEventId.value = state.lastEventId
-      if (state.error !== seenError) {
-        seenError = state.error
-        error.value = seenError
-      }
-    },
+    state,
   }
 }

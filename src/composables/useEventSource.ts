@@ -1,7 +1,6 @@
 import type { SseEventMap, SseMessage, SseSerializer, UseEventSourceOptions, UseEventSourceReturn, UseEventSourceUrl } from '../request/options'
 import type { Subscription } from '../store/store'
-import { tryOnScopeDispose } from '@vueuse/core'
-import { getCurrentInstance, onMounted, toValue, watch } from 'vue'
+import { getCurrentInstance, onMounted, onScopeDispose, toValue, watch } from 'vue'
 import { useSseContext } from '../app/context'
 import { DEV, isClient } from '../env'
 import { SseError } from '../errors'
@@ -63,7 +62,7 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
   const context = useSseContext('useEventSource')
   const caller = DEV ? getCurrentInstance() : null
   const options = mergeOptions(context.options, call)
-  const { immediate = true, autoConnect = true, initialLastEventId = '' } = options
+  const { immediate = true, autoConnect = true } = options
   // Asking one call for crossTab means sharing its stream: crossTab does nothing for a stream of this caller's own.
   const shared = options.shared ?? call.crossTab === true
   if (DEV && call.crossTab === true && call.shared === false)
@@ -75,36 +74,35 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
   let subscription: Subscription | null = null
   /** The caller wants a connection: set by `immediate` and `open()`, cleared by `close()`. */
   let wanted = false
-  /** A new URL, method or body is a new stream: its resume point starts over. */
-  let resumeFrom = initialLastEventId
-  let streamKey: string | null = null
+  /** URL, method and body of the stream the refs show: another target starts over, resume point included. */
+  let target: string | null = null
 
   function attach(): void {
     if (!isClient)
       return
-    const resolved = resolveRequest(url, options, context, { lastEventId: resumeFrom, events: sink.types(), shared, caller })
+    // The refs' `lastEventId` is where the caller's stream stands: `initialLastEventId` at first, then what it received.
+    const resolved = resolveRequest(url, options, context, { lastEventId: lastEventId.value, events: sink.types(), shared, caller })
     if (resolved === null)
       return
     if (resolved instanceof SseError) {
-      status.value = 'CLOSED'
+      sink.show({ status: 'CLOSED' })
       sink.report(resolved)
       return
     }
-    if (streamKey !== null && resolved.key !== streamKey) {
-      resumeFrom = resolved.request.config.lastEventId = ''
+    if (target !== null && resolved.target !== target) {
+      resolved.request.config.lastEventId = ''
       sink.reset()
     }
-    streamKey = resolved.key
+    target = resolved.target
     subscription = context.store.subscribe(resolved.request, sink.observer(resolved.request.config))
   }
 
   function unsubscribe(): void {
     if (subscription) {
       subscription.unsubscribe()
-      resumeFrom = lastEventId.value
       subscription = null
     }
-    status.value = 'CLOSED'
+    sink.show({ status: 'CLOSED' })
   }
 
   function reconnect(): void {
@@ -142,7 +140,8 @@ export function useEventSource<Data = string, Events extends SseEventMap = Recor
     watch(() => signature(() => toValue(options.headers) ?? null), () => wanted && subscription && reconnect())
   }
 
-  tryOnScopeDispose(close)
+  // Outside any effect scope the caller closes it (`failSilently`: no warning).
+  onScopeDispose(close, true)
 
   function on(type: string, handler: Handler): () => void {
     const off = sink.on(type, handler)

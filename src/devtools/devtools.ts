@@ -1,6 +1,5 @@
 import type { App } from 'vue'
-import type { InspectedStream } from '../store/registry'
-import type { SseStoreInternal } from '../store/store'
+import type { InspectedStream, SseStoreInternal } from '../store/store'
 import type { SseRole, SseStatus } from '../stream/types'
 import type { DevtoolsApi, RecentEvent, StreamView } from './format'
 import { setupDevtoolsPlugin } from '@vue/devtools-api'
@@ -80,13 +79,13 @@ function watchStreams(api: DevtoolsApi, app: App, store: SseStoreInternal): void
       payload.state = inspectorState(view)
   })
 
-  const stop = store.inspect({
-    added: inspected => session.watch(inspected),
+  const unsubscribe = store.inspect({
+    added: inspected => session.add(inspected),
     changed: () => session.refresh(),
-    removed: inspected => session.unwatch(inspected),
+    removed: inspected => session.remove(inspected),
   })
   app.onUnmount(() => {
-    stop()
+    unsubscribe()
     session.dispose()
   })
 }
@@ -117,7 +116,7 @@ class Session {
     }
   }
 
-  watch(inspected: InspectedStream): void {
+  add(inspected: InspectedStream): void {
     const { stream } = inspected
     const view: Watched = {
       inspected,
@@ -155,7 +154,7 @@ class Session {
     this.refresh()
   }
 
-  unwatch(inspected: InspectedStream): void {
+  remove(inspected: InspectedStream): void {
     const id = String(inspected.id)
     this.watched.get(id)?.unsubscribe()
     this.watched.delete(id)

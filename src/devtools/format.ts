@@ -1,6 +1,6 @@
 import type { setupDevtoolsPlugin } from '@vue/devtools-api'
 import type { SseError } from '../errors'
-import type { InspectedStream, StreamCaller } from '../store/registry'
+import type { InspectedStream, StreamCaller } from '../store/store'
 import type { StreamState } from '../stream/types'
 import type { RawEvent } from '../transports/types'
 import { describeUrl } from '../transports/url'
@@ -26,7 +26,7 @@ export interface RecentEvent {
   data: string
 }
 
-/** What the inspector shows of one connection: the registry's record and what the devtools heard of it. */
+/** What the inspector shows of one connection: the store's entry and what the devtools heard of it. */
 export interface StreamView {
   readonly inspected: InspectedStream
   /** Newest last. */

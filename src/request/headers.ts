@@ -21,9 +21,9 @@ function headerValueSafe(value: string): boolean {
 
 function checkHeader(name: string, value: unknown, what: string): void {
   if (!HEADER_NAME.test(name))
-    throw new SseError('config', `${what} "${name}" is not a valid header name.`)
+    throw new SseError('config', DEV ? `${what} "${name}" is not a valid header name.` : `Invalid header name "${name}".`)
   if (typeof value !== 'string' || !headerValueSafe(value))
-    throw new SseError('config', `The value of ${what.toLowerCase()} "${name}" cannot be sent: it must be a string without line breaks, NUL or characters beyond Latin-1.`)
+    throw new SseError('config', DEV ? `The value of ${what.toLowerCase()} "${name}" cannot be sent: it must be a string without line breaks, NUL or characters beyond Latin-1.` : `Invalid value of header "${name}".`)
 }
 
 /** Reads the token; anything that keeps it from going into a header is a `token` error: retrying cannot help. */
@@ -34,14 +34,14 @@ async function readToken(options: SseOptions): Promise<string | null> {
     token = typeof source === 'function' ? await source() : toValue(source)
   }
   catch (cause) {
-    throw new SseError('token', 'The token could not be read: the token getter threw or rejected. The stream stays closed.', { cause })
+    throw new SseError('token', DEV ? 'The token could not be read: the token getter threw or rejected. The stream stays closed.' : 'The token getter failed.', { cause })
   }
   if (token == null || token === '')
     return null
   if (typeof token !== 'string')
-    throw new SseError('token', `The token must be a string, got ${typeof token}. The stream stays closed.`)
+    throw new SseError('token', DEV ? `The token must be a string, got ${typeof token}. The stream stays closed.` : `The token is a ${typeof token}.`)
   if (!headerValueSafe(token))
-    throw new SseError('token', 'The token holds a line break, NUL or a character beyond Latin-1, which no header can carry. The stream stays closed.')
+    throw new SseError('token', DEV ? 'The token holds a line break, NUL or a character beyond Latin-1, which no header can carry. The stream stays closed.' : 'The token cannot go in a header.')
   return token
 }
 

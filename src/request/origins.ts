@@ -1,5 +1,5 @@
 import type { SseOptions } from './options'
-import { isClient } from '../env'
+import { DEV, isClient } from '../env'
 import { SseError } from '../errors'
 import { pageHref } from './url'
 
@@ -28,7 +28,7 @@ export function invalidOriginMessage(origins: readonly unknown[]): string | null
     return null
   const entry = origins[index]
   const shown = typeof entry === 'string' ? `"${entry}"` : String(entry)
-  return `allowedOrigins[${index}] ${shown} is not an origin: write the scheme and host (and port) with no path, such as 'https://api.example.com'.`
+  return `allowedOrigins[${index}] ${shown} is not an origin${DEV ? ': write the scheme and host (and port) with no path, such as \'https://api.example.com\'' : ''}.`
 }
 
 /**

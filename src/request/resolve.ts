@@ -1,9 +1,8 @@
-import type { StreamCaller } from '../store/registry'
-import type { StreamRequest } from '../store/store'
+import type { StreamCaller, StreamRequest } from '../store/store'
 import type { TransportFactory, TransportName } from '../transports/types'
 import type { SseOptions, UseEventSourceOptions, UseEventSourceUrl } from './options'
 import { toValue } from 'vue'
-import { timerDelay } from '../env'
+import { DEV, timerDelay } from '../env'
 import { inStream, SseError } from '../errors'
 import { LAST_EVENT_ID_PARAM } from '../transports/url'
 import { resolveUrl } from './url'
@@ -36,7 +35,7 @@ function serializeBody(options: RequestOptions): { body: string | undefined, jso
     value = toValue(options.body)
   }
   catch (cause) {
-    throw new SseError('config', 'The body getter threw; no request was sent.', { cause })
+    throw new SseError('config', DEV ? 'The body getter threw; no request was sent.' : 'The body getter threw.', { cause })
   }
   if (value == null)
     return { body: undefined, json: false }
@@ -47,10 +46,10 @@ function serializeBody(options: RequestOptions): { body: string | undefined, jso
     body = JSON.stringify(value) as string | undefined
   }
   catch (cause) {
-    throw new SseError('config', 'The body cannot be serialized as JSON (a circular reference or a BigInt?); no request was sent.', { cause })
+    throw new SseError('config', DEV ? 'The body cannot be serialized as JSON (a circular reference or a BigInt?); no request was sent.' : 'The body cannot be serialized as JSON.', { cause })
   }
   if (body === undefined)
-    throw new SseError('config', 'The body cannot be serialized as JSON; no request was sent.')
+    throw new SseError('config', DEV ? 'The body cannot be serialized as JSON; no request was sent.' : 'The body cannot be serialized as JSON.')
   return { body, json: true }
 }
 
@@ -62,8 +61,11 @@ export interface RequestContext {
 
 export interface ResolvedRequest {
   request: StreamRequest
-  /** URL, method and body: another value is another stream, whose refs and resume point start over. */
-  key: string
+  /**
+   * What the request targets: URL, method and body. Another target is another stream, whose refs and resume point
+   * start over (not the shared stream key, which the store makes of everything the server sees).
+   */
+  target: string
 }
 
 /**
@@ -91,7 +93,7 @@ export function resolveRequest(
     method = (options.method ?? (body === undefined ? 'GET' : 'POST')).toUpperCase()
     const { pauseWhenHidden } = options
     return {
-      key: JSON.stringify([resolved, method, body ?? null]),
+      target: JSON.stringify([resolved, method, body ?? null]),
       request: {
         events,
         shared,

@@ -1,4 +1,4 @@
-import { isClient } from '../env'
+import { DEV, isClient } from '../env'
 import { SseError } from '../errors'
 import { describeUrl } from '../transports/url'
 
@@ -23,7 +23,7 @@ export function pageHref(): string | undefined {
 export function resolveUrl(url: string | URL, baseURL?: string): string {
   let joined = String(url)
   if (joined.trim() === '')
-    throw new SseError('config', 'The stream URL is empty; pass null or undefined to mean "not now".')
+    throw new SseError('config', DEV ? 'The stream URL is empty; pass null or undefined to mean "not now".' : 'The stream URL is empty.')
   if (baseURL && !ABSOLUTE.test(joined))
     joined = `${baseURL.replace(TRAILING_SLASHES, '')}/${joined.replace(LEADING_SLASHES, '')}`
   if (!isClient)
@@ -40,8 +40,8 @@ export function resolveUrl(url: string | URL, baseURL?: string): string {
   if (!parsed || ((parsed.protocol === 'http:' || parsed.protocol === 'https:') && !VALID_HOST.test(parsed.hostname)))
     throw new SseError('config', `"${describeUrl(joined)}" is not a valid URL${baseURL ? ` (baseURL "${describeUrl(baseURL)}")` : ''}.`, { cause: invalid })
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-    throw new SseError('config', `An event stream needs an http: or https: URL, got ${describeUrl(parsed.href)}.`)
+    throw new SseError('config', DEV ? `An event stream needs an http: or https: URL, got ${describeUrl(parsed.href)}.` : 'Not an http(s) URL.')
   if (parsed.username || parsed.password)
-    throw new SseError('config', `${describeUrl(parsed.href)}: a URL with user:password@ cannot be fetched; send a token instead.`)
+    throw new SseError('config', DEV ? `${describeUrl(parsed.href)}: a URL with user:password@ cannot be fetched; send a token instead.` : 'A URL with user:password@.')
   return parsed.href
 }

@@ -1,12 +1,10 @@
+import type { ComponentInternalInstance } from 'vue'
 import type { ConnectionConfig, EventStream, SseRole, SseStatus, StreamObserver, StreamState } from '../stream/types'
 import type { TransportName } from '../transports/types'
-import type { StoreInspector, StreamCaller } from './registry'
-import { useEventListener } from '@vueuse/core'
-import { effectScope, shallowReactive } from 'vue'
+import { shallowReactive } from 'vue'
 import { DEV, isClient } from '../env'
 import { inStream, SseError } from '../errors'
 import { createConnection } from '../stream/connection'
-import { StreamRegistry } from './registry'
 
 /** What the store shows of one shared stream: its key, its subscribers and the stream's own state. */
 export interface SseConnectionInfo {
@@ -39,6 +37,9 @@ export interface SseStore {
   reconnectAll: () => void
 }
 
+/** Who subscribed: a component, or `null` for an effect scope outside one (a store, `effectScope()`). */
+export type StreamCaller = ComponentInternalInstance | null
+
 /** One stream a caller asks for, resolved (see `resolveRequest`). */
 export interface StreamRequest {
   config: ConnectionConfig
@@ -61,156 +62,206 @@ export interface Subscription {
   unsubscribe: () => void
 }
 
+/**
+ * A caller's observer of its stream. Its `state` also takes part of a state: what the store knows of a shared
+ * stream while it looks for it (`JOINING`), or that it could not.
+ */
+export type Subscriber = Omit<StreamObserver, 'state'> & { state: (state: Partial<StreamState>) => void }
+
+/** What a caller of a shared stream is shown while the store looks for the stream: connecting, nothing wrong yet. */
+const JOINING: Partial<StreamState> = { status: 'CONNECTING', error: null, retryCount: 0 }
+
+/** One connection of the app as the devtools show it: the store's entry for it, in development. */
+export interface InspectedStream {
+  /** Stays the same while the connection lives, so a selected inspector node stays selected. */
+  readonly id: number
+  /** The stream key of a shared stream; `null` for a caller's own connection. */
+  readonly key: string | null
+  readonly method: string
+  readonly stream: EventStream
+  /** One entry per subscription, in the order they came. */
+  readonly callers: readonly StreamCaller[]
+}
+
+/** Hears of the app's connections as they come, as their subscribers change and as they go. */
+export interface StoreInspector {
+  added: (stream: InspectedStream) => void
+  /** A subscriber came or left. */
+  changed: (stream: InspectedStream) => void
+  /** Called after the connection closed, so an inspector still hears it close. */
+  removed: (stream: InspectedStream) => void
+}
+
 /** The store as the composables use it. */
 export interface SseStoreInternal extends SseStore {
-  subscribe: (request: StreamRequest, observer: StreamObserver) => Subscription
+  subscribe: (request: StreamRequest, observer: Subscriber) => Subscription
   /** App unmount: closes everything for good. */
   dispose: () => void
   /**
    * Development only (a no-op in production): `inspector` hears of the app's connections, those there are now
-   * first, and of their subscribers. Returns the function that stops it.
+   * first, and of their subscribers. Returns the function that unsubscribes it.
    */
   inspect: (inspector: StoreInspector) => () => void
 }
 
-/** A shared stream and what the store shows of it (see `joinShared`). */
+/**
+ * One connection of the app: a shared stream (under its `key`) or a caller's own (`key` null, under the stream).
+ * It is the one home of the connection's subscribers; in development it is also what the devtools inspect.
+ * Reactive (shallow), so that what `connections` shows of it follows its subscribers.
+ */
 export interface Entry {
-  stream: EventStream
-  info: { -readonly [K in keyof SseConnectionInfo]: SseConnectionInfo[K] }
+  readonly stream: EventStream
+  readonly key: string | null
+  subscribers: number
+  /** Shared: what `connections` shows of it, and how that view unsubscribes from the stream. */
+  info?: SseConnectionInfo
+  unsubscribe?: () => void
   lingerTimer?: ReturnType<typeof setTimeout>
-  /** Closes the stream and takes it out of the store. */
-  remove: () => void
+  /** Development only (see `InspectedStream`). */
+  id?: number
+  method?: string
+  callers?: StreamCaller[]
 }
 
-/** What one app's store holds. */
-export interface Tables {
-  /** Shared streams by key. */
-  entries: Map<string, Entry>
-  /** The callers' own connections (`shared: false`). */
-  own: Set<EventStream>
-  connections: SseConnectionInfo[]
-  /** What the devtools show: kept from the first connection on, in development only. */
-  registry: StreamRegistry | null
-  /** The app is gone: a join still resolving its key opens nothing. */
-  disposed: boolean
-}
+/**
+ * The app's connections and their subscribers: the one place that holds and changes them. Development also keeps
+ * who subscribed and tells the devtools' inspectors (Pinia's devtools read `pinia._s` the same way).
+ */
+function createTable() {
+  /** Shared streams by key, callers' own by stream. */
+  const entries = new Map<string | EventStream, Entry>()
+  const connections = shallowReactive<SseConnectionInfo[]>([])
+  /** Development: the devtools' inspectors, until the app is gone. */
+  let inspectors = DEV ? new Set<StoreInspector>() : null
+  let nextId = 1
+  const tell = (what: keyof StoreInspector, entry: Entry) => inspectors?.forEach(inspector => inspector[what](entry as InspectedStream))
+  const held = (entry: Entry) => entries.get(entry.key ?? entry.stream) === entry
 
-export function createSseStore(): SseStoreInternal {
-  const tables: Tables = {
-    entries: new Map(),
-    own: new Set(),
-    connections: shallowReactive<SseConnectionInfo[]>([]),
-    registry: DEV ? new StreamRegistry() : null,
-    disposed: false,
-  }
-  const { entries, own } = tables
-  const registry = DEV ? tables.registry : null
-  const scope = effectScope(true)
-  let listening = false
-
-  function each(action: (stream: EventStream) => void, lingering = true): void {
-    for (const entry of entries.values()) {
-      if (lingering || entry.info.subscribers > 0)
-        action(entry.stream)
+  /** A new entry; `view` makes what `connections` shows of a shared one. */
+  function add(stream: EventStream, key: string | null, method: string, view?: (entry: Entry) => [SseConnectionInfo, () => void]): Entry {
+    const entry: Entry = shallowReactive({ stream, key, subscribers: 0 })
+    entries.set(key ?? stream, entry)
+    if (view) {
+      [entry.info, entry.unsubscribe] = view(entry)
+      connections.push(entry.info)
     }
-    own.forEach(action)
+    if (DEV) {
+      entry.id = nextId++
+      entry.method = method
+      entry.callers = []
+      tell('added', entry)
+    }
+    return entry
   }
 
-  /** The page's network and visibility, heard once for every stream of the app. */
-  function listenToPage(): void {
-    if (listening || !isClient)
-      return
-    listening = true
-    scope.run(() => {
-      useEventListener(window, 'online', () => each(stream => stream.page('online')))
-      useEventListener(document, 'visibilitychange', () => {
-        const signal = document.visibilityState === 'hidden' ? 'hidden' : 'visible'
-        each(stream => stream.page(signal))
-      })
-    })
+  /** Closes the entry's stream and takes it out of the store. */
+  function remove(entry: Entry): void {
+    clearTimeout(entry.lingerTimer)
+    entries.delete(entry.key ?? entry.stream)
+    entry.unsubscribe?.()
+    entry.stream.close()
+    if (DEV)
+      tell('removed', entry)
+    if (entry.info)
+      connections.splice(connections.indexOf(entry.info), 1)
+  }
+
+  /**
+   * One more subscriber, `caller`, for the entry; returns the function that removes it. A caller's own stream is then
+   * removed; a shared one without subscribers lingers before it is.
+   */
+  function addSubscriber(entry: Entry, caller: StreamCaller, linger: number): () => void {
+    clearTimeout(entry.lingerTimer)
+    entry.subscribers++
+    if (DEV) {
+      entry.callers!.push(caller)
+      tell('changed', entry)
+    }
+    return () => {
+      // An entry the store no longer holds (the app is gone) has nothing to change.
+      if (!held(entry))
+        return
+      if (entry.key === null)
+        return remove(entry)
+      entry.subscribers--
+      if (DEV) {
+        entry.callers!.splice(entry.callers!.indexOf(caller), 1)
+        tell('changed', entry)
+      }
+      if (entry.subscribers === 0)
+        entry.lingerTimer = setTimeout(remove, linger, entry)
+    }
   }
 
   return {
-    connections: tables.connections,
-    subscribe(request, observer) {
-      listenToPage()
-      return subscribe(tables, request, observer)
+    entries,
+    connections,
+    add,
+    addSubscriber,
+    dispose(): void {
+      entries.forEach(remove)
+      inspectors = null
     },
-    closeAll: () => each(stream => stream.close()),
-    reconnectAll: () => each(stream => stream.open(), false),
-    dispose() {
-      tables.disposed = true
-      scope.stop()
-      for (const entry of entries.values()) {
-        clearTimeout(entry.lingerTimer)
-        entry.remove()
-      }
-      own.forEach((stream) => {
-        stream.close()
-        registry?.remove(stream)
-      })
-      own.clear()
-      registry?.dispose()
-    },
-    inspect: inspector => registry?.inspect(inspector) ?? (() => {}),
+    /** Development only: see `SseStoreInternal['inspect']`. */
+    inspect: DEV
+      ? (inspector: StoreInspector): (() => void) => {
+          const listening = inspectors
+          if (!listening)
+            return () => {}
+          listening.add(inspector)
+          entries.forEach(entry => inspector.added(entry as InspectedStream))
+          return () => listening.delete(inspector)
+        }
+      : null,
   }
 }
 
+type Table = ReturnType<typeof createTable>
+
 /** One caller's hold on a stream: a connection of its own, or its share of the app's connection for the request. */
-function subscribe(tables: Tables, request: StreamRequest, observer: StreamObserver): Subscription {
+function subscribe(table: Table, request: StreamRequest, observer: Subscriber, disposed: () => boolean): Subscription {
   const { config } = request
-  const registry = DEV ? tables.registry : null
-  const caller = request.caller ?? null
   const types = new Set(request.events)
   let stream: EventStream | null = null
   let done = false
   let unsubscribe = () => {}
 
-  /** Observes `joined`, opening it when this caller created it or it is closed; `key` is a shared stream's. */
-  const join = (joined: EventStream, created: boolean, key: string | null) => {
-    stream = joined
+  /** Observes the entry's stream, opening it when this caller created it or it is closed. */
+  const attach = (entry: Entry, created: boolean) => {
+    const joined = stream = entry.stream
     types.forEach(type => joined.listen(type))
     const unsubscribeObserver = joined.observe(observer)
-    if (created)
-      registry?.add(joined, key, config.method)
-    registry?.join(joined, caller)
-    const before = unsubscribe
+    const removeSubscriber = table.addSubscriber(entry, request.caller ?? null, request.linger)
     unsubscribe = () => {
       unsubscribeObserver()
-      registry?.leave(joined, caller)
-      before()
+      removeSubscriber()
     }
-    observer.state?.(joined.state)
+    observer.state(joined.state)
     // A shared stream left closed (closeAll(), a 204, an error) opens for a new subscriber, as a caller's own does.
     if (created || joined.state.status === 'CLOSED')
       joined.open()
   }
 
   if (!request.shared) {
-    const connection = createConnection(config)
-    tables.own.add(connection)
-    unsubscribe = () => {
-      tables.own.delete(connection)
-      connection.close()
-      registry?.remove(connection)
-    }
-    join(connection, true, null)
+    attach(table.add(createConnection(config), null, config.method), true)
   }
   else {
-    const state = (error: SseError | null, status: SseStatus): StreamState => ({ status, error, retryCount: 0, lastEventId: config.lastEventId, transport: null, role: 'local' })
-    observer.state?.(state(null, 'CONNECTING'))
+    observer.state(JOINING)
     // Loaded by apps that share streams only, with the digest (and cross-tab) code it needs.
     import('./shared')
-      .then(m => m.joinShared(tables, request, () => done || tables.disposed, (joined, created, key, unsubscribeShared) => {
-        unsubscribe = unsubscribeShared
-        join(joined, created, key)
-      }))
+      .then(async (shared) => {
+        const { key, create } = await shared.sharedStream(request)
+        if (done || disposed())
+          return
+        const found = table.entries.get(key)
+        attach(found ?? table.add(create(), key, config.method, shared.connectionInfo), !found)
+      })
       .catch((cause: unknown) => {
-        if (done || tables.disposed)
+        if (done || disposed())
           return
         const error = inStream(cause instanceof SseError ? cause : new SseError('config', 'The request headers could not be read.', { cause }), config.method, config.url)
         observer.error?.(error)
-        observer.state?.(state(error, 'CLOSED'))
+        observer.state({ status: 'CLOSED', error })
       })
   }
 
@@ -225,5 +276,50 @@ function subscribe(tables: Tables, request: StreamRequest, observer: StreamObser
       done = true
       unsubscribe()
     },
+  }
+}
+
+export function createSseStore(): SseStoreInternal {
+  const table = createTable()
+  /** Set once the store hears the page: removes its listeners. */
+  let removePageListeners: (() => void) | undefined
+  /** The app is gone: a subscription still resolving its key opens nothing. */
+  let disposed = false
+
+  function each(action: (stream: EventStream) => void, lingering = true): void {
+    for (const entry of table.entries.values()) {
+      if (lingering || entry.subscribers > 0)
+        action(entry.stream)
+    }
+  }
+
+  /** The page's network and visibility, heard once for every stream of the app. */
+  function listenToPage(): void {
+    if (removePageListeners || !isClient)
+      return
+    const online = () => each(stream => stream.page('online'))
+    const visibility = () => each(stream => stream.page(document.visibilityState === 'hidden' ? 'hidden' : 'visible'))
+    addEventListener('online', online)
+    document.addEventListener('visibilitychange', visibility)
+    removePageListeners = () => {
+      removeEventListener('online', online)
+      document.removeEventListener('visibilitychange', visibility)
+    }
+  }
+
+  return {
+    connections: table.connections,
+    subscribe(request, observer) {
+      listenToPage()
+      return subscribe(table, request, observer, () => disposed)
+    },
+    closeAll: () => each(stream => stream.close()),
+    reconnectAll: () => each(stream => stream.open(), false),
+    dispose() {
+      disposed = true
+      removePageListeners?.()
+      table.dispose()
+    },
+    inspect: table.inspect ?? (() => () => {}),
   }
 }
