@@ -6,7 +6,7 @@ import { defineConfig } from 'vite'
 // the package's own `engines` (Node 20.19) must hold for an install. The Nuxt module's files
 // import the library itself by name, so that its plugin and the auto-imports share the app's one copy, and leave
 // Nuxt and its kit to the Nuxt app.
-const external = ['vue', '@vueuse/core', 'event-source-polyfill', '@vue/devtools-api', 'vue-event-source', 'nuxt', '@nuxt/kit']
+const external = ['vue', 'event-source-polyfill', '@vue/devtools-api', 'vue-event-source', 'nuxt', '@nuxt/kit']
 
 const entry = (path: string): string => fileURLToPath(new URL(path, import.meta.url))
 
