@@ -1,12 +1,13 @@
 import type { Transport } from '../transports/types'
 import type { Observers } from './observers'
 import type { ConnectionConfig, EventStream, MutableStreamState, PageSignal, SseStatus } from './types'
+import type { Watchdog } from './watchdog'
 import { inStream, isRetryable, SseError } from '../errors'
 import { attemptTransport, guardStart, loadTransport } from '../transports/pick'
 import { attemptCallbacks } from './attempt'
 import { mayRetry, online, reconnectDelay, reconnectOptions } from './backoff'
 import { createObservers } from './observers'
-import { Watchdog } from './watchdog'
+import { createWatchdog } from './watchdog'
 
 /**
  * What the steps of one connection share. Only this module and `attempt.ts` see it; the stream's public face is the
@@ -126,7 +127,7 @@ function createCore(config: ConnectionConfig): Core {
     state,
     observers: createObservers(),
     events: new Set(),
-    watchdog: new Watchdog(config.heartbeatTimeout, {
+    watchdog: createWatchdog(config.heartbeatTimeout, {
       timeout: (ms) => {
         c.transport?.close()
         c.transport = null
