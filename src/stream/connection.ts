@@ -2,6 +2,7 @@ import type { Transport } from '../transports/types'
 import type { Observers } from './observers'
 import type { ConnectionConfig, EventStream, MutableStreamState, PageSignal, SseStatus } from './types'
 import type { Watchdog } from './watchdog'
+import { DEV } from '../env'
 import { inStream, isRetryable, SseError } from '../errors'
 import { attemptTransport, guardStart, loadTransport } from '../transports/pick'
 import { attemptCallbacks } from './attempt'
@@ -216,7 +217,7 @@ export function fail(c: Core, error: SseError): void {
       .then(
         () => generation === c.generation && void connect(c),
         (cause: unknown) => generation === c.generation
-          && stop(c, new SseError('unauthorized', 'onUnauthorized() rejected; the stream stays closed.', { status: error.status, cause })),
+          && stop(c, new SseError('unauthorized', DEV ? 'onUnauthorized() rejected; the stream stays closed.' : 'onUnauthorized() rejected', { status: error.status, cause })),
       )
     return
   }

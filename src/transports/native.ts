@@ -1,6 +1,6 @@
 import type { TransportFactory } from './types'
 import { SseError } from '../errors'
-import { describeUrl, isSameOrigin, withLastEventId } from './url'
+import { isSameOrigin, unreachable, withLastEventId } from './url'
 
 /**
  * `window.EventSource`: GET, no headers. When a stream breaks, the browser's own reconnect is the one request that can
@@ -55,7 +55,7 @@ export const nativeTransport: TransportFactory = (request, callbacks) => {
     // CONNECTING: the connection broke (or a reconnect could not reach the server) and the browser will try again by
     // itself. CLOSED: it failed the connection on an answer: a status other than 200, a wrong Content-Type, a 204.
     if (source.readyState !== EventSource.CLOSED) {
-      const error = new SseError('network', opened ? 'The connection was lost.' : `Could not connect to ${describeUrl(request.url)}.`)
+      const error = opened ? new SseError('network', 'The connection was lost.') : unreachable(request.url)
       if (callbacks.reconnecting?.(error))
         return
       finish()
@@ -72,7 +72,7 @@ export const nativeTransport: TransportFactory = (request, callbacks) => {
     // preflight): one plain request learns the status instead, loaded on the first failure only.
     void import('./diagnose')
       .then(m => m.diagnose(request.url, request.withCredentials, lastEventId, lastEventIdParam))
-      .catch((cause: unknown) => new SseError('network', `Could not connect to ${describeUrl(request.url)}.`, { cause }))
+      .catch((cause: unknown) => unreachable(request.url, cause))
       .then((outcome) => {
         if (closed)
           return

@@ -1,8 +1,7 @@
 import type { TransportCallbacks, TransportFactory } from './types'
 import { EventSourcePolyfill } from 'event-source-polyfill'
-import { SseError } from '../errors'
 import { redirectMode } from './redirect'
-import { firstLineBreak, MAX_BUFFER, readEventStream, resumeRequest } from './response'
+import { firstLineBreak, MAX_BUFFER, overflowError, readEventStream, resumeRequest } from './response'
 
 /**
  * The polyfill arms a stall timer of its own (45 s by default, also while a slow server has not answered yet); the
@@ -283,7 +282,7 @@ class LineFeed {
   }
 
   private overflow(): void {
-    this.callbacks.fail(new SseError('overflow', `The server sent more than ${MAX_BUFFER} characters without ending an event; the stream is closed.`, { status: 200 }))
+    this.callbacks.fail(overflowError())
   }
 
   /** Hands whole lines to the polyfill and reports what it would not. */

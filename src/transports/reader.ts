@@ -1,7 +1,6 @@
 import type { TransportCallbacks } from './types'
 import { createParser } from 'eventsource-parser'
-import { SseError } from '../errors'
-import { firstLineBreak, MAX_BUFFER } from './response'
+import { firstLineBreak, MAX_BUFFER, overflowError } from './response'
 
 const LF = 10
 const CR = 13
@@ -62,7 +61,7 @@ export function eventStreamReader(resumeFrom: string, callbacks: TransportCallba
   function overflow(cause?: unknown): void {
     if (!live())
       return
-    callbacks.fail(new SseError('overflow', `The server sent more than ${MAX_BUFFER} characters without ending an event; the stream is closed.`, { status: 200, cause }))
+    callbacks.fail(overflowError(cause))
     stop()
   }
   // The decoder has removed the one leading BOM the format allows. The parser would strip another (or the text "ï»¿");
