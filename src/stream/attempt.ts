@@ -2,7 +2,7 @@ import type { TransportCallbacks } from '../transports/types'
 import type { Core } from './connection'
 import { timerDelay } from '../env'
 import { BROWSER_RECONNECT_DELAY, mayRetry, MIN_RECONNECT_DELAY, online, reconnectOptions } from './backoff'
-import { fail, markHealthy, notify, report, retryLater, setStatus, stop } from './connection'
+import { end, fail, markHealthy, notify, report, retryLater, setStatus } from './connection'
 
 /** How the transport of attempt `generation` reports back; whatever an older attempt reports is dropped. */
 export function attemptCallbacks(c: Core, generation: number, resumedOverFetch: boolean): TransportCallbacks {
@@ -69,7 +69,7 @@ export function attemptCallbacks(c: Core, generation: number, resumedOverFetch: 
       if (reason === 'no-content') {
         // The server said "nothing more": whatever went wrong on the way there is over.
         state.error = null
-        stop(c, null)
+        end(c, null)
       }
       else {
         // `refused`: the EventSource failed it on an answer it does not show; fetch, which sees it, asks next.

@@ -47,9 +47,10 @@ export interface Core {
  * healthy (`HEALTHY_AFTER`); `Retry-After` on 429/503 sets the next delay; while the browser is offline nothing is
  * spent and `online` reconnects at once; a GET stream may pause while the page is hidden.
  *
- * Stopping, in one vocabulary: `close()` is final until `open()`; `stop` ends the stream's attempts (status
- * `CLOSED`, with or without an error) while it may still be wanted; `halt` ends the current attempt and its timers
- * only, before the next one.
+ * Stopping, in one vocabulary, here and in the transports: `close` is the caller's, final until `open()` (a
+ * transport's `close()` is final too); `stop` ends the current attempt and its timers, and whatever comes next decides
+ * the status; `end` is the stream ending its attempts by itself (`CLOSED`, with the error if any), as the server ends a
+ * response with the transport's `end`; `pause` closes for a hidden page and reopens when it is shown.
  */
 export function createConnection(config: ConnectionConfig): EventStream {
   const c = createCore(config)
@@ -65,7 +66,7 @@ export function createConnection(config: ConnectionConfig): EventStream {
     if (state.status === 'CLOSED')
       return
     paused = true
-    stop(c, null)
+    end(c, null)
   }
 
   const page = (signal: PageSignal) => {
@@ -115,7 +116,7 @@ export function createConnection(config: ConnectionConfig): EventStream {
       wanted = false
       paused = false
       clearTimeout(hiddenTimer)
-      stop(c, null)
+      end(c, null)
     },
     page,
   }
@@ -155,7 +156,7 @@ function createCore(config: ConnectionConfig): Core {
 }
 
 async function connect(c: Core): Promise<void> {
-  const generation = halt(c)
+  const generation = stop(c)
   setStatus(c, 'CONNECTING')
   const { config, state } = c
   let factory
@@ -210,21 +211,21 @@ export function fail(c: Core, error: SseError): void {
   if (error.type === 'unauthorized' && onUnauthorized && !c.unauthorizedHandled) {
     c.unauthorizedHandled = true
     report(c, error)
-    const generation = halt(c)
+    const generation = stop(c)
     // The hook may refresh the token: one more attempt with whatever `headers()` reads next.
     Promise.resolve()
       .then(() => onUnauthorized(error))
       .then(
         () => generation === c.generation && void connect(c),
         (cause: unknown) => generation === c.generation
-          && stop(c, new SseError('unauthorized', DEV ? 'onUnauthorized() rejected; the stream stays closed.' : 'onUnauthorized() rejected', { status: error.status, cause })),
+          && end(c, new SseError('unauthorized', DEV ? 'onUnauthorized() rejected; the stream stays closed.' : 'onUnauthorized() rejected', { status: error.status, cause })),
       )
     return
   }
   if (isRetryable(error))
     retryLater(c, error)
   else
-    stop(c, error)
+    end(c, error)
 }
 
 /**
@@ -235,14 +236,14 @@ export function retryLater(c: Core, error: SseError | null, unknown = false): vo
   const options = reconnectOptions(c.config.autoReconnect)
   const { state } = c
   if (!options) {
-    stop(c, error ?? (unknown ? new SseError('network', 'The browser refused the event stream.') : null))
+    end(c, error ?? (unknown ? new SseError('network', 'The browser refused the event stream.') : null))
     return
   }
   // Offline, nothing can succeed until the network is back, and `online` reconnects at once: no retry is spent.
   // Some WebViews never fire `online`, so the stream tries again after `maxDelay` all the same.
   const offline = !online()
   if (!offline && !unknown && !mayRetry(options, state.retryCount)) {
-    stop(c, new SseError('retries-exhausted', `Gave up after ${state.retryCount} reconnect attempts.`, { status: error?.status, cause: error ?? undefined }))
+    end(c, new SseError('retries-exhausted', `Gave up after ${state.retryCount} reconnect attempts.`, { status: error?.status, cause: error ?? undefined }))
     options.onFailed?.()
     return
   }
@@ -253,14 +254,14 @@ export function retryLater(c: Core, error: SseError | null, unknown = false): vo
   const delay = reconnectDelay(attempt, { ...options, serverRetry: c.serverRetry }, error?.retryAfter)
   if (!offline && !unknown)
     state.retryCount++
-  halt(c)
+  stop(c)
   setStatus(c, 'CONNECTING')
   c.retryTimer = setTimeout(() => void connect(c), delay)
   c.observers.retrying(delay)
 }
 
-/** Ends the current attempt and its timers (not the page's); returns the new generation. */
-function halt(c: Core): number {
+/** Stops the current attempt and its timers (not the page's); returns the new generation. */
+function stop(c: Core): number {
   clearTimeout(c.retryTimer)
   c.retryTimer = undefined
   c.watchdog.clear()
@@ -269,9 +270,9 @@ function halt(c: Core): number {
   return ++c.generation
 }
 
-/** Ends the stream's attempts: `CLOSED`, with `error` when there is one. */
-export function stop(c: Core, error: SseError | null): void {
-  halt(c)
+/** The stream ends its attempts by itself: `CLOSED`, with `error` when there is one. */
+export function end(c: Core, error: SseError | null): void {
+  stop(c)
   if (error)
     report(c, error)
   setStatus(c, 'CLOSED')

@@ -221,7 +221,7 @@ export const polyfillTransport: TransportFactory = (request, callbacks) => {
     if (signal.aborted || typeof event.data !== 'string')
       return
     const lastEventId = event.lastEventId === RESUME_ID ? request.lastEventId : event.lastEventId ?? ''
-    lines.committed = lastEventId
+    lines.lastEventId = lastEventId
     callbacks.event({ type: event.type, data: event.data, lastEventId })
   }
   const listen = (type: string) => source.addEventListener(type, onEvent as (event: unknown) => void)
@@ -237,7 +237,7 @@ class LineFeed {
   /** The polyfill's `progress`, once it has asked for the request. */
   progress: (text: string) => void = () => {}
   /** The last event id the connection has: the last event's, or the last one reported through `id`. */
-  committed: string
+  lastEventId: string
   /** The value of the last `id` line so far (the spec's last event ID buffer), committed or not. */
   private idBuffer: string
   /** The incomplete last line, in pieces until its end arrives. */
@@ -249,7 +249,7 @@ class LineFeed {
   private afterCR = false
 
   constructor(lastEventId: string, private readonly callbacks: TransportCallbacks, private readonly signal: AbortSignal) {
-    this.committed = this.idBuffer = lastEventId
+    this.lastEventId = this.idBuffer = lastEventId
   }
 
   push(chunk: string): void {
@@ -329,8 +329,8 @@ class LineFeed {
       this.sinceBlank = text.length - blank - 1
       const before = lastId < blank ? lastId : lastIdLine(text, blank, style)
       const id = before === -1 ? this.idBuffer : idValue(text, before, style)
-      if (id !== this.committed) {
-        this.committed = id
+      if (id !== this.lastEventId) {
+        this.lastEventId = id
         this.callbacks.id(id)
       }
     }
