@@ -1,4 +1,4 @@
-import type { Transport, TransportCallbacks } from '../transports/types'
+import type { Transport, TransportCallbacks, TransportFactory } from '../transports/types'
 import type { Observers } from './observers'
 import type { ConnectionConfig, MutableStreamState, SseStatus } from './types'
 import type { Watchdog } from './watchdog'
@@ -26,6 +26,7 @@ export interface Core {
   retryTimer: ReturnType<typeof setTimeout> | undefined
   /** The server's `retry:`, in ms. */
   serverRetry: number | undefined
+  /** `onUnauthorized` was called for this run of failures: not again until `open()` or until the stream proves healthy. */
   unauthorizedHandled: boolean
   /** The current attempt has shown that the server serves this stream (see `HEALTHY_AFTER`). */
   healthy: boolean
@@ -43,7 +44,7 @@ export async function connect(c: Core): Promise<void> {
   const generation = stop(c)
   setStatus(c, 'CONNECTING')
   const { config, state } = c
-  let factory
+  let factory: TransportFactory
   let headers: Record<string, string>
   let resumedOverFetch = false
   try {
@@ -156,7 +157,7 @@ function stop(c: Core): number {
   return ++c.generation
 }
 
-/** The stream ends its attempts by itself: `CLOSED`, with `error` when there is one. */
+/** Ends the stream's attempts: `CLOSED`, with `error` when there is one. */
 export function end(c: Core, error: SseError | null): void {
   stop(c)
   if (error)

@@ -14,10 +14,11 @@ import { createWatchdog } from './watchdog'
  * healthy (`HEALTHY_AFTER`); `Retry-After` on 429/503 sets the next delay; while the browser is offline nothing is
  * spent and `online` reconnects at once; a GET stream may pause while the page is hidden.
  *
- * Stopping, in one vocabulary, here and in the transports: `close` is the caller's, final until `open()` (a
- * transport's `close()` is final too); `stop` ends the current attempt and its timers, and whatever comes next decides
- * the status; `end` is the stream ending its attempts by itself (`CLOSED`, with the error if any), as the server ends a
- * response with the transport's `end`; `pause` closes for a hidden page and reopens when it is shown.
+ * Stopping, in one vocabulary, here and in the transports: `close()` is the caller's and final until `open()` (a
+ * transport's `close()` is final too); `stop` ends the current attempt and its timers, and what comes next sets the
+ * status; `end` ends the stream's attempts, `CLOSED` with the error if any: on `close()`, on `pause`, and by itself
+ * on a 204 (the transport's `end`), a fatal error or an exhausted retry budget; `pause` ends them while the page is
+ * hidden and opens again when it is shown.
  */
 export function createConnection(config: ConnectionConfig): EventStream {
   const c = createCore(config)
