@@ -52,15 +52,13 @@ export class SseError extends Error {
    */
   readonly url?: string
 
-  constructor(type: SseErrorType, message: string, options: SseErrorOptions = {}) {
-    super(`[vue-event-source] ${message}`, options.cause === undefined ? undefined : { cause: options.cause })
+  constructor(type: SseErrorType, message: string, { status, retryAfter, url, cause }: SseErrorOptions = {}) {
+    super(`[vue-event-source] ${message}`, cause === undefined ? undefined : { cause })
+    // The fields are declared above, so each is an own property of every error, `undefined` where not known.
     this.type = type
-    if (options.status !== undefined)
-      this.status = options.status
-    if (options.retryAfter !== undefined)
-      this.retryAfter = options.retryAfter
-    if (options.url !== undefined)
-      this.url = options.url
+    this.status = status
+    this.retryAfter = retryAfter
+    this.url = url
   }
 }
 

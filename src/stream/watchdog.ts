@@ -10,58 +10,64 @@ export interface WatchdogAlarms {
   stalled: (ms: number) => void
 }
 
+/** The timers that watch one attempt of a connection (see `createWatchdog`). */
+export interface Watchdog {
+  /** Waits `ms` for a response head (0: no limit); an open stream stops waiting. */
+  awaitHead: (ms: number) => void
+  /** The response head arrived: watch for health and for silence. */
+  opened: () => void
+  /** The stream proved healthy by itself: no need to wait for it. */
+  proved: () => void
+  /** Marks activity: on every event and chunk, so it only stores a time; the stall timer re-arms itself. */
+  touch: () => void
+  /** The attempt is over, or the browser reconnects by itself: nothing to watch until the next head. */
+  clear: () => void
+}
+
 /**
  * The timers that watch one attempt of a connection: the response head must come in time, an open stream proves
  * healthy after a while, and a stream that falls silent for `heartbeatTimeout` ms has stalled. A connection clears
  * them all whenever an attempt ends, so an alarm always speaks of the current attempt.
  */
-export class Watchdog {
-  private readonly timers: Partial<Record<'connect' | 'health' | 'stall', ReturnType<typeof setTimeout>>> = {}
-  private lastActivity = 0
+export function createWatchdog(heartbeatTimeout: number, alarms: WatchdogAlarms): Watchdog {
+  let connectTimer: ReturnType<typeof setTimeout> | undefined
+  let healthTimer: ReturnType<typeof setTimeout> | undefined
+  let stallTimer: ReturnType<typeof setTimeout> | undefined
+  let lastActivity = 0
 
-  constructor(private readonly heartbeatTimeout: number, private readonly alarms: WatchdogAlarms) {}
-
-  /** Waits `ms` for a response head (0: no limit); an open stream stops waiting. */
-  awaitHead(ms: number): void {
-    clearTimeout(this.timers.connect)
-    if (ms > 0)
-      this.timers.connect = setTimeout(() => this.alarms.timeout(ms), timerDelay(ms))
+  const touch = () => {
+    if (heartbeatTimeout > 0)
+      lastActivity = Date.now()
+  }
+  const clear = () => {
+    clearTimeout(connectTimer)
+    clearTimeout(healthTimer)
+    clearTimeout(stallTimer)
   }
 
-  /** The response head arrived: watch for health and for silence. */
-  opened(): void {
-    this.clear()
-    this.timers.health = setTimeout(() => this.alarms.healthy(), HEALTHY_AFTER)
-    const timeout = this.heartbeatTimeout
-    if (!(timeout > 0))
-      return
-    this.touch()
-    const check = () => {
-      const idle = Date.now() - this.lastActivity
-      if (idle < timeout)
-        this.timers.stall = setTimeout(check, timeout - idle)
-      else
-        this.alarms.stalled(timeout)
-    }
-    this.timers.stall = setTimeout(check, timeout)
-  }
-
-  /** The stream proved healthy by itself: no need to wait for it. */
-  proved(): void {
-    clearTimeout(this.timers.health)
-  }
-
-  /** Marks activity: on every event and chunk, so it only stores a time; the stall timer re-arms itself. */
-  touch(): void {
-    if (this.heartbeatTimeout > 0)
-      this.lastActivity = Date.now()
-  }
-
-  /** The attempt is over, or the browser reconnects by itself: nothing to watch until the next head. */
-  clear(): void {
-    const { timers } = this
-    clearTimeout(timers.connect)
-    clearTimeout(timers.health)
-    clearTimeout(timers.stall)
+  return {
+    awaitHead(ms) {
+      clearTimeout(connectTimer)
+      if (ms > 0)
+        connectTimer = setTimeout(() => alarms.timeout(ms), timerDelay(ms))
+    },
+    opened() {
+      clear()
+      healthTimer = setTimeout(alarms.healthy, HEALTHY_AFTER)
+      if (!(heartbeatTimeout > 0))
+        return
+      touch()
+      const check = () => {
+        const idle = Date.now() - lastActivity
+        if (idle < heartbeatTimeout)
+          stallTimer = setTimeout(check, heartbeatTimeout - idle)
+        else
+          alarms.stalled(heartbeatTimeout)
+      }
+      stallTimer = setTimeout(check, heartbeatTimeout)
+    },
+    proved: () => clearTimeout(healthTimer),
+    touch,
+    clear,
   }
 }

@@ -1,4 +1,4 @@
-import { timerDelay } from '../env'
+import { DEV, timerDelay } from '../env'
 import { SseError } from '../errors'
 
 const SECONDS = /^\d+$/
@@ -32,15 +32,17 @@ const EVENT_STREAM = /^text\/event-stream\s*(?:;|$)/i
 /** The error a transport reports for a response it cannot stream from. */
 export function responseError(status: number, contentType: string | null, retryAfter?: number): SseError | null {
   if (status === 401 || status === 403)
-    return new SseError('unauthorized', `The server answered ${status}: the request is not authorized.`, { status })
+    return new SseError('unauthorized', DEV ? `The server answered ${status}: the request is not authorized.` : `HTTP ${status}`, { status })
   if (status !== 200) {
     const wait = (status === 429 || status === 503) && retryAfter !== undefined ? { retryAfter } : {}
-    return new SseError('http', `The server answered ${status}; an event stream needs 200.`, { status, ...wait })
+    return new SseError('http', DEV ? `The server answered ${status}; an event stream needs 200.` : `HTTP ${status}`, { status, ...wait })
   }
   if (!contentType || !EVENT_STREAM.test(contentType.trim())) {
     return new SseError(
       'content-type',
-      `The server answered with Content-Type "${contentType ?? ''}"; an event stream needs "text/event-stream".`,
+      DEV
+        ? `The server answered with Content-Type "${contentType ?? ''}"; an event stream needs "text/event-stream".`
+        : `Content-Type "${contentType ?? ''}"`,
       { status },
     )
   }

@@ -1,7 +1,7 @@
 import { SseError } from '../errors'
 import { classifyResponse } from './classify'
 import { resumeRequest } from './response'
-import { describeUrl } from './url'
+import { unreachable } from './url'
 
 /**
  * The browser's EventSource hides why it failed a connection. One plain request tells the status and Content-Type,
@@ -30,7 +30,7 @@ export async function diagnose(url: string, withCredentials: boolean, lastEventI
   }
   catch (cause) {
     if (!resume.headers['Last-Event-ID'] || new URL(url).origin === location.origin)
-      return new SseError('network', `Could not connect to ${describeUrl(url)}.`, { cause })
+      return unreachable(url, cause)
     // Cross-origin, `Last-Event-ID` on fetch needs a CORS preflight the server may not answer (EventSource sends it
     // without one). Asked without it, a server that streams to a fresh request but refused the browser's resumed one
     // has answered the resume point, as a server says "nothing more": 204. Anything else speaks for itself.
@@ -38,7 +38,7 @@ export async function diagnose(url: string, withCredentials: boolean, lastEventI
       return await ask({}) ?? 'no-content'
     }
     catch {
-      return new SseError('network', `Could not connect to ${describeUrl(url)}.`, { cause })
+      return unreachable(url, cause)
     }
   }
 }

@@ -1,33 +1,33 @@
 import type { TransportFactory } from './types'
 import { SseError } from '../errors'
-import { describeUrl, isSameOrigin, withLastEventId } from './url'
+import { isSameOrigin, unreachable, withLastEventId } from './url'
 
 /**
  * `window.EventSource`: GET, no headers. When a stream breaks, the browser's own reconnect is the one request that can
  * resume against any server: it sends `Last-Event-ID` (no script can set that header on an EventSource, and across
  * origins a fetch that sets it needs a CORS preflight), waits the server's `retry:` (which no script can read), and
  * keeps ids set by blocks that dispatch nothing. So a drop is offered to the connection through `reconnecting`, which
- * lets the browser go on while the stream is healthy and takes over otherwise (see Connection). Only the first request
- * can carry a resume point of ours, in the query (unless `lastEventIdParam` is `false`).
+ * lets the browser go on while the stream is healthy and takes over otherwise (see `createConnection`). Only the first
+ * request can carry a resume point of ours, in the query (unless `lastEventIdParam` is `false`).
  */
 export const nativeTransport: TransportFactory = (request, callbacks) => {
   const { lastEventIdParam } = request
   const url = lastEventIdParam === false ? request.url : withLastEventId(request.url, request.lastEventId, lastEventIdParam)
   const source = new EventSource(url, { withCredentials: request.withCredentials })
-  let finished = false
+  let stopped = false
   let closed = false
   let opened = false
   /** Whether this EventSource has seen an id: before that its events carry the resume point it started from. */
   let sawId = false
   let lastEventId = request.lastEventId
 
-  const finish = () => {
-    finished = true
+  const stop = () => {
+    stopped = true
     source.close()
   }
   const onEvent = (event: Event) => {
     // A listener for "open" or "error" also gets the EventSource's own events, which are no messages.
-    if (finished || !(event instanceof MessageEvent))
+    if (stopped || !(event instanceof MessageEvent))
       return
     const { data } = event as MessageEvent<string>
     // Ambiguous only when the server's first id is an empty one, which then reads as the resume point.
@@ -44,25 +44,25 @@ export const nativeTransport: TransportFactory = (request, callbacks) => {
   // A server event named "open" or "error" reaches these handlers too, as a MessageEvent: it is a message, handled
   // above, not a change of state.
   source.onopen = (event) => {
-    if (finished || event instanceof MessageEvent)
+    if (stopped || event instanceof MessageEvent)
       return
     opened = true
     callbacks.open()
   }
   source.onerror = (event) => {
-    if (finished || event instanceof MessageEvent)
+    if (stopped || event instanceof MessageEvent)
       return
     // CONNECTING: the connection broke (or a reconnect could not reach the server) and the browser will try again by
     // itself. CLOSED: it failed the connection on an answer: a status other than 200, a wrong Content-Type, a 204.
     if (source.readyState !== EventSource.CLOSED) {
-      const error = new SseError('network', opened ? 'The connection was lost.' : `Could not connect to ${describeUrl(request.url)}.`)
+      const error = opened ? new SseError('network', 'The connection was lost.') : unreachable(request.url)
       if (callbacks.reconnecting?.(error))
         return
-      finish()
+      stop()
       callbacks.fail(error)
       return
     }
-    finish()
+    stop()
     if (isSameOrigin(request.url)) {
       // The next attempt goes over fetch, which sees the status: no second request to learn it.
       callbacks.end('refused')
@@ -72,7 +72,7 @@ export const nativeTransport: TransportFactory = (request, callbacks) => {
     // preflight): one plain request learns the status instead, loaded on the first failure only.
     void import('./diagnose')
       .then(m => m.diagnose(request.url, request.withCredentials, lastEventId, lastEventIdParam))
-      .catch((cause: unknown) => new SseError('network', `Could not connect to ${describeUrl(request.url)}.`, { cause }))
+      .catch((cause: unknown) => unreachable(request.url, cause))
       .then((outcome) => {
         if (closed)
           return
@@ -87,7 +87,7 @@ export const nativeTransport: TransportFactory = (request, callbacks) => {
     listen,
     close() {
       closed = true
-      finish()
+      stop()
     },
   }
 }

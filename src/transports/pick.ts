@@ -1,4 +1,5 @@
 import type { TransportFactory, TransportName } from './types'
+import { DEV } from '../env'
 import { SseError } from '../errors'
 import { nativeTransport } from './native'
 import { isSameOrigin } from './url'
@@ -38,14 +39,14 @@ const canStream = () => typeof fetch === 'function' && typeof ReadableStream ===
  */
 export function pickTransport(choice: TransportChoice, method: string, hasBody: boolean, hasHeaders: boolean, { sameOrigin = false, resuming = false, afterNativeFailure = false }: PickHints = {}): TransportName {
   if (hasBody && (method === 'GET' || method === 'HEAD'))
-    throw new SseError('config', `A ${method} request cannot have a body; use method 'POST' (the default with a body) or drop the body.`)
+    throw new SseError('config', DEV ? `A ${method} request cannot have a body; use method 'POST' (the default with a body) or drop the body.` : `${method} with a body`)
   const needsFetch = hasBody || method !== 'GET'
   if (choice === 'auto')
     return needsFetch || hasHeaders || sameOrigin || resuming || afterNativeFailure || typeof EventSource !== 'function' ? 'fetch' : 'native'
   if (needsFetch && choice !== 'fetch')
-    throw new SseError('config', `transport "${choice}" can only send GET requests without a body; use "fetch" (or "auto") for method ${method}${hasBody ? ' with a body' : ''}.`)
+    throw new SseError('config', DEV ? `transport "${choice}" can only send GET requests without a body; use "fetch" (or "auto") for method ${method}${hasBody ? ' with a body' : ''}.` : `transport "${choice}" cannot send ${method}${hasBody ? ' with a body' : ''}`)
   if (hasHeaders && choice === 'native')
-    throw new SseError('config', 'transport "native" cannot send headers or a token (the browser\'s EventSource has no way to); use "polyfill", "fetch" or "auto".')
+    throw new SseError('config', DEV ? 'transport "native" cannot send headers or a token (the browser\'s EventSource has no way to); use "polyfill", "fetch" or "auto".' : 'transport "native" cannot send headers')
   // Even when chosen, the EventSource cannot resume a stream of its own accord (the browser's reconnect can, while the
   // stream is healthy), nor tell why it failed: such an attempt goes over fetch.
   if (choice === 'native' && (resuming || afterNativeFailure) && canStream())

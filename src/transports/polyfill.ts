@@ -1,8 +1,7 @@
 import type { TransportCallbacks, TransportFactory } from './types'
 import { EventSourcePolyfill } from 'event-source-polyfill'
-import { SseError } from '../errors'
 import { redirectMode } from './redirect'
-import { firstLineBreak, MAX_BUFFER, readEventStream, resumeRequest } from './response'
+import { firstLineBreak, MAX_BUFFER, overflowError, readEventStream, resumeRequest } from './response'
 
 /**
  * The polyfill arms a stall timer of its own (45 s by default, also while a slow server has not answered yet); the
@@ -173,7 +172,7 @@ export const polyfillTransport: TransportFactory = (request, callbacks) => {
     },
   }
 
-  const lines = new LineFeed(request.lastEventId, streamCallbacks, signal)
+  const lines = createLineFeed(request.lastEventId, streamCallbacks, signal)
 
   // The polyfill creates its transport in its constructor and passes it what a request needs: the URL, the headers
   // with `Accept` added, and how to hand the polyfill its status and text.
@@ -222,7 +221,7 @@ export const polyfillTransport: TransportFactory = (request, callbacks) => {
     if (signal.aborted || typeof event.data !== 'string')
       return
     const lastEventId = event.lastEventId === RESUME_ID ? request.lastEventId : event.lastEventId ?? ''
-    lines.committed = lastEventId
+    lines.lastEventId = lastEventId
     callbacks.event({ type: event.type, data: event.data, lastEventId })
   }
   const listen = (type: string) => source.addEventListener(type, onEvent as (event: unknown) => void)
@@ -233,62 +232,40 @@ export const polyfillTransport: TransportFactory = (request, callbacks) => {
   return { listen, close }
 }
 
+/**
+ * Where the text's last blank line starts, or -1: a terminator right after another one (CRLF counting as one), or one
+ * that starts the text (an LF there only when the text before did not end with CR).
+ */
+function lastBlankLine(text: string, style: Terminators, afterCR: boolean): number {
+  const pair = lastOf(text, style.blanks, text.length)
+  const first = text.charCodeAt(0)
+  return pair !== -1 ? pair + 1 : first === CR || (first === LF && !afterCR) ? 0 : -1
+}
+
 /** What the polyfill reads: whole lines, as they came, with what it would not report found on the way. */
-class LineFeed {
+interface LineFeed {
   /** The polyfill's `progress`, once it has asked for the request. */
-  progress: (text: string) => void = () => {}
+  progress: (text: string) => void
   /** The last event id the connection has: the last event's, or the last one reported through `id`. */
-  committed: string
-  /** The value of the last `id` line so far (the spec's last event ID buffer), committed or not. */
-  private idBuffer: string
+  lastEventId: string
+  push: (chunk: string) => void
+}
+
+function createLineFeed(lastEventId: string, callbacks: TransportCallbacks, signal: AbortSignal): LineFeed {
+  /** The value of the last `id` line so far (the spec's last event ID buffer), reported or not. */
+  let idBuffer = lastEventId
   /** The incomplete last line, in pieces until its end arrives. */
-  private readonly partial: string[] = []
-  private partialLength = 0
+  const partial: string[] = []
+  let partialLength = 0
   /** Characters since the last blank line: a bound on the event the polyfill is building. */
-  private sinceBlank = 0
+  let sinceBlank = 0
   /** The text so far ended with CR: an LF that starts the next text completes that CRLF and is no blank line. */
-  private afterCR = false
-
-  constructor(lastEventId: string, private readonly callbacks: TransportCallbacks, private readonly signal: AbortSignal) {
-    this.committed = this.idBuffer = lastEventId
-  }
-
-  push(chunk: string): void {
-    const { partial } = this
-    // Counted as text arrives: a line that crosses the bound and ends within one large chunk must not get through.
-    const held = this.partialLength + this.sinceBlank
-    if (held + chunk.length > MAX_BUFFER && held + firstLineBreak(chunk) > MAX_BUFFER) {
-      this.overflow()
-      return
-    }
-    const style = terminators(chunk)
-    const end = lineStart(chunk, chunk.length - 1, style)
-    if (end === 0) {
-      partial.push(chunk)
-      this.partialLength += chunk.length
-    }
-    else {
-      partial.push(end === chunk.length ? chunk : chunk.slice(0, end))
-      const text = partial.join('')
-      partial.length = 0
-      this.partialLength = chunk.length - end
-      if (this.partialLength > 0)
-        partial.push(chunk.slice(end))
-      this.feed(text, style)
-      if (this.signal.aborted)
-        return
-    }
-    if (this.partialLength + this.sinceBlank > MAX_BUFFER)
-      this.overflow()
-  }
-
-  private overflow(): void {
-    this.callbacks.fail(new SseError('overflow', `The server sent more than ${MAX_BUFFER} characters without ending an event; the stream is closed.`, { status: 200 }))
-  }
+  let afterCR = false
+  const overflow = () => callbacks.fail(overflowError())
+  const lines: LineFeed = { progress: () => {}, lastEventId, push }
 
   /** Hands whole lines to the polyfill and reports what it would not. */
-  private feed(text: string, style: Terminators): void {
-    const { callbacks, signal } = this
+  function feed(text: string, style: Terminators): void {
     const received = text
     if (text.includes('\0'))
       text = withoutNulIds(text, style)
@@ -299,43 +276,69 @@ class LineFeed {
       const value = text.slice(text.charCodeAt(at + 6) === SPACE ? at + 7 : at + 6, end)
       if (!DIGITS.test(value))
         continue
-      this.progress(text.slice(start, end + 1))
+      lines.progress(text.slice(start, end + 1))
       start = end + 1
       if (signal.aborted)
         return
       callbacks.retry(Number(value))
     }
-    this.progress(text.slice(start))
+    lines.progress(text.slice(start))
     if (signal.aborted)
       return
-    this.commitIds(text, style)
+    reportId(text, style)
     // The polyfill drops comments; they are found here (in the text as received: an id line made a comment above is
     // none), after the events of the same text.
     for (let at = nextComment(received, 0, style); at !== -1 && !signal.aborted; at = nextComment(received, at + 1, style))
       callbacks.comment(received.slice(received.charCodeAt(at + 1) === SPACE ? at + 2 : at + 1, lineEnd(received, at, style)))
   }
 
-  /** The id as of the text's last blank line is committed: reported when the connection does not have it yet. */
-  private commitIds(text: string, style: Terminators): void {
-    // A blank line is a terminator right after another one (CRLF counting as one), or one that starts the text.
-    const pair = lastOf(text, style.blanks, text.length)
-    const first = text.charCodeAt(0)
-    const blank = pair !== -1 ? pair + 1 : first === CR || (first === LF && !this.afterCR) ? 0 : -1
-    this.afterCR = text.charCodeAt(text.length - 1) === CR
+  /** The id as of the text's last blank line is the last event id: reported when the connection does not have it yet. */
+  function reportId(text: string, style: Terminators): void {
+    const blank = lastBlankLine(text, style, afterCR)
+    afterCR = text.charCodeAt(text.length - 1) === CR
     const lastId = lastIdLine(text, text.length, style)
     if (blank === -1) {
-      this.sinceBlank += text.length
+      sinceBlank += text.length
     }
     else {
-      this.sinceBlank = text.length - blank - 1
+      sinceBlank = text.length - blank - 1
       const before = lastId < blank ? lastId : lastIdLine(text, blank, style)
-      const id = before === -1 ? this.idBuffer : idValue(text, before, style)
-      if (id !== this.committed) {
-        this.committed = id
-        this.callbacks.id(id)
+      const id = before === -1 ? idBuffer : idValue(text, before, style)
+      if (id !== lines.lastEventId) {
+        lines.lastEventId = id
+        callbacks.id(id)
       }
     }
     if (lastId !== -1)
-      this.idBuffer = idValue(text, lastId, style)
+      idBuffer = idValue(text, lastId, style)
   }
+
+  function push(chunk: string): void {
+    // Counted as text arrives: a line that crosses the bound and ends within one large chunk must not get through.
+    const held = partialLength + sinceBlank
+    if (held + chunk.length > MAX_BUFFER && held + firstLineBreak(chunk) > MAX_BUFFER) {
+      overflow()
+      return
+    }
+    const style = terminators(chunk)
+    const end = lineStart(chunk, chunk.length - 1, style)
+    if (end === 0) {
+      partial.push(chunk)
+      partialLength += chunk.length
+    }
+    else {
+      partial.push(end === chunk.length ? chunk : chunk.slice(0, end))
+      const text = partial.join('')
+      partial.length = 0
+      partialLength = chunk.length - end
+      if (partialLength > 0)
+        partial.push(chunk.slice(end))
+      feed(text, style)
+      if (signal.aborted)
+        return
+    }
+    if (partialLength + sinceBlank > MAX_BUFFER)
+      overflow()
+  }
+  return lines
 }

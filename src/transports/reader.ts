@@ -1,7 +1,6 @@
 import type { TransportCallbacks } from './types'
 import { createParser } from 'eventsource-parser'
-import { SseError } from '../errors'
-import { firstLineBreak, MAX_BUFFER } from './response'
+import { firstLineBreak, MAX_BUFFER, overflowError } from './response'
 
 const LF = 10
 const CR = 13
@@ -23,12 +22,12 @@ function lineAfter(text: string, before: number): number {
  * reads from a response, and what a test sends through the in-memory transport of `vue-event-source/testing`, so
  * that both parse alike. Nothing is reported once `live()` is false; past the buffer bound, `fail`, then `stop()`.
  */
-export function eventStreamReader(resumeFrom: string, callbacks: TransportCallbacks, live: () => boolean, stop: () => void): (chunk: string) => void {
-  // Events before the stream's first id carry the resume point, as they would after the browser's own reconnect.
-  let lastEventId = resumeFrom
-  // An event carries its id; only a block that set the id and dispatched nothing needs a commit of its own, once
+export function eventStreamReader(lastEventId: string, callbacks: TransportCallbacks, live: () => boolean, stop: () => void): (chunk: string) => void {
+  // `lastEventId` starts as the resume point and moves with every `id:` line: events before the stream's first id
+  // carry the resume point, as they would after the browser's own reconnect.
+  // An event carries its id; only a block that set the id and dispatched nothing needs a report of its own, once
   // per chunk, so the hot path has one callback per event.
-  let uncommittedId = false
+  let idUnreported = false
   /**
    * Characters since the last line end, counted as text arrives: the parser checks its buffer between chunks only,
    * so a line that crosses the bound and ends within one large chunk would get through.
@@ -39,10 +38,10 @@ export function eventStreamReader(resumeFrom: string, callbacks: TransportCallba
     maxBufferSize: MAX_BUFFER,
     onId(id) {
       lastEventId = id
-      uncommittedId = true
+      idUnreported = true
     },
     onEvent(message) {
-      uncommittedId = false
+      idUnreported = false
       if (live())
         callbacks.event({ type: message.event || 'message', data: message.data, lastEventId })
     },
@@ -62,7 +61,7 @@ export function eventStreamReader(resumeFrom: string, callbacks: TransportCallba
   function overflow(cause?: unknown): void {
     if (!live())
       return
-    callbacks.fail(new SseError('overflow', `The server sent more than ${MAX_BUFFER} characters without ending an event; the stream is closed.`, { status: 200, cause }))
+    callbacks.fail(overflowError(cause))
     stop()
   }
   // The decoder has removed the one leading BOM the format allows. The parser would strip another (or the text "ï»¿");
@@ -76,8 +75,8 @@ export function eventStreamReader(resumeFrom: string, callbacks: TransportCallba
     }
     lineLength = lineAfter(chunk, lineLength)
     parser.feed(chunk)
-    if (uncommittedId && live()) {
-      uncommittedId = false
+    if (idUnreported && live()) {
+      idUnreported = false
       callbacks.id(lastEventId)
     }
   }

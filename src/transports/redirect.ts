@@ -1,3 +1,4 @@
+import { DEV } from '../env'
 import { SseError } from '../errors'
 import { describeUrl } from './url'
 
@@ -34,8 +35,10 @@ export function redirectError(url: string, response: Response): SseError {
   }
   return new SseError(
     'redirect',
-    `${describeUrl(url)} answered with a redirect${target}, which is not followed while the request carries a token or `
-    + 'custom headers (they must reach no origin outside allowedOrigins). Use the final URL of the stream.',
+    DEV
+      ? `${describeUrl(url)} answered with a redirect${target}, which is not followed while the request carries a token `
+      + 'or custom headers (they must reach no origin outside allowedOrigins). Use the final URL of the stream.'
+      : `Redirect${target} not followed`,
     response.status ? { status: response.status } : {},
   )
 }

@@ -1,8 +1,9 @@
 import type { TransportCallbacks } from './types'
+import { DEV } from '../env'
 import { SseError } from '../errors'
 import { classifyResponse } from './classify'
 import { isRedirect, redirectError } from './redirect'
-import { describeUrl, LAST_EVENT_ID_PARAM, withLastEventId } from './url'
+import { LAST_EVENT_ID_PARAM, unreachable, withLastEventId } from './url'
 
 const EDGE_WHITESPACE = /^[\t ]|[\t ]$/
 
@@ -44,6 +45,11 @@ export function resumeRequest(url: string, lastEventId: string, param: string | 
  */
 export const MAX_BUFFER = 64 * 1024 * 1024
 
+/** What a reader reports past `MAX_BUFFER`; the stream is closed. */
+export function overflowError(cause?: unknown): SseError {
+  return new SseError('overflow', DEV ? `The server sent more than ${MAX_BUFFER} characters without ending an event; the stream is closed.` : `An event over ${MAX_BUFFER} characters`, { status: 200, cause })
+}
+
 /** Where the first line break of `text` is, or its length when it has none. */
 export function firstLineBreak(text: string): number {
   const lf = text.indexOf('\n')
@@ -82,7 +88,7 @@ export async function readEventStream(
   }
   catch (cause) {
     if (!signal.aborted)
-      callbacks.fail(new SseError('network', `Could not connect to ${describeUrl(url)}.`, { cause }))
+      callbacks.fail(unreachable(url, cause))
     return
   }
   if (signal.aborted) {

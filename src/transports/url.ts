@@ -1,4 +1,7 @@
 /** The query parameter that carries the resume point by default, besides the `Last-Event-ID` header. */
+import { DEV } from '../env'
+import { describeUrl, SseError } from '../errors'
+
 export const LAST_EVENT_ID_PARAM = 'lastEventId'
 
 /**
@@ -19,7 +22,12 @@ export function withLastEventId(url: string, lastEventId: string, param: string 
   return `${path}?${kept.join('&')}${hash === -1 ? '' : url.slice(hash)}`
 }
 
-export { describeUrl } from '../errors'
+export { describeUrl }
+
+/** The `network` error of a request that got no answer; the stream's method and path are added as it reports it. */
+export function unreachable(url: string, cause?: unknown): SseError {
+  return new SseError('network', DEV ? `Could not connect to ${describeUrl(url)}.` : 'Could not connect', { cause })
+}
 
 /** Whether `url` is on the page's origin, where a fetch may send `Last-Event-ID` with no CORS preflight. */
 export function isSameOrigin(url: string): boolean {

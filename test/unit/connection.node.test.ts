@@ -3,7 +3,7 @@ import type { TestSseRequest } from '../../src/testing'
 import type { TransportCallbacks, TransportFactory, TransportRequest } from '../../src/transports/types'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { SseError } from '../../src/errors'
-import { Connection } from '../../src/stream/connection'
+import { createConnection } from '../../src/stream/connection'
 import { createRequestLog } from '../../src/testing/requestLog'
 import { pickTransport } from '../../src/transports/pick'
 
@@ -14,7 +14,7 @@ import { pickTransport } from '../../src/transports/pick'
  */
 function setup(overrides: Partial<ConnectionConfig> = {}) {
   const log = createRequestLog()
-  const connection = new Connection({
+  const connection = createConnection({
     url: 'http://localhost/stream',
     method: 'GET',
     body: undefined,
