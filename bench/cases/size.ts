@@ -2,8 +2,10 @@
 // baselines: a plain app, and an app that already has a lazy route. The aims are bench/size-budget.json's.
 
 import type { BenchCase } from '../lib/context'
+import type { PathBudget } from '../lib/modules'
 import type { Bytes, Measured, Variant } from '../lib/size'
 import { table } from '../lib/markdown'
+import { featureTable, moduleCosts, moduleTable, vueBeyond } from '../lib/modules'
 import { measureApp, minus, readBudgets, relativeModule, sizeApp, sizeApps } from '../lib/size'
 import { num } from '../lib/stats'
 
@@ -57,6 +59,59 @@ export const sizeCase: BenchCase = {
     const emitted = defaultPath.emittedLazy.map(relativeModule)
     const vueuseAbove = gzipAbove('vueuse')
 
+    const budget = (id: string, label: string): PathBudget => ({
+      label,
+      external: moduleCosts(get(true, false, id)),
+      bundled: moduleCosts(get(false, false, id)),
+      chunks: get(true, false, id).chunks,
+      above: { external: above(true, false, id).gzip, bundled: above(false, false, id).gzip },
+    })
+    const budgeted = [budget('default', 'default path'), budget('token', 'plugin token')]
+    const baselineCosts = { external: moduleCosts(get(true, false, 'baseline')), bundled: moduleCosts(get(false, false, 'baseline')) }
+    const features = featureTable(budgeted, baselineCosts)
+    const vueShare = budgeted.map(path => `${path.label} ${B(path.above.bundled - path.above.external)}`).join(', ')
+    const vueExtra = budgeted.map((path) => {
+      const extra = vueBeyond(path.bundled, baselineCosts.bundled)
+      return `${path.label} ${B(extra.rendered)} rendered, ${B(extra.min)} minified alone`
+    }).join('; ')
+    const moduleHeaders = ['chunk', 'module', 'feature', 'rendered', 'minified alone', 'gzip share']
+    const modulesMarkdown = [
+      '',
+      '### Where the bytes go: per module and per feature (default path, plugin token)',
+      '',
+      '**Method.** Every module of every chunk the path loads (its initial chunks and the lazy chunks of its first '
+      + 'connect, as counted above). *Rendered*: the bytes the module renders to in its chunk after tree-shaking, before '
+      + 'minification (`chunk.modules[id].renderedLength`). *Minified alone*: that rendered code minified on its own with '
+      + 'the minifier Vite 8 builds with (Oxc, `minifySync` that Vite re-exports from rolldown; as a module, top-level '
+      + 'names mangled, unused-code removal off since the chunk\'s other modules use its functions); names it imports '
+      + 'from other modules stay long, so the figures run a little above what the module weighs in the minified chunk. '
+      + '*Gzip share*: the chunk file\'s gzip bytes split across its modules in proportion to their minified-alone bytes '
+      + '(whole bytes, largest remainder), so the shares of a chunk sum to its gzip bytes exactly; the chunk\'s own glue '
+      + '(imports, exports) is spread over its modules. Gzip compresses across module boundaries, so a share is an '
+      + 'estimate, not what removing the module would save.',
+      '',
+      ...budgeted.flatMap(path => [
+        `**${path.label[0]!.toUpperCase()}${path.label.slice(1)}, per module** (Vue external; each chunk closes with the file as served: its minified and gzip bytes):`,
+        '',
+        table(moduleHeaders, moduleTable(path)),
+        '',
+      ]),
+      '**Per feature**: gzip bytes, the modules\' shares summed by what a user gets for them (bench/lib/modules.ts, '
+      + '`FEATURES`; a module no feature matches would show as \'other\'). The Vue-bundled columns split the one chunk '
+      + 'Vue and the library share; their Vue row is the Vue modules\' and the app entry\'s shares less the whole '
+      + 'baseline app, i.e. the parts of Vue the baseline does not use. Each column sums to the path\'s bytes above the '
+      + 'baseline in the tables above.',
+      '',
+      table(features.headers, features.rows),
+      '',
+      `- **Parts of Vue the baseline does not use**: Vue's modules in the Vue-bundled build, less the baseline's: ${vueExtra}. `
+      + 'What the library imports from Vue (`watch`, `effectScope`, `inject`, …) is nearly all in the baseline already, '
+      + 'since Vue\'s runtime uses it itself; the Vue row\'s gzip bytes, a few dozen either way, are the proportional '
+      + 'split\'s noise (the baseline app\'s imports and exports, and a bigger chunk compressing better), not Vue code.',
+      `- **Vue bundled minus Vue external**, both above their baselines: ${vueShare}: the library compresses better in `
+      + 'one chunk with Vue than it costs in Vue code; the Vue-external columns are its cost in an app that ships Vue apart.',
+    ]
+
     const markdown = [
       '## 3. Size: minimal apps, minified and gzipped (bytes)',
       '',
@@ -99,6 +154,7 @@ export const sizeCase: BenchCase = {
       + `eventsource-parser / the fetch transport: ${parserInInitial.length === 0 ? '**absent**' : `**present** (${parserInInitial.join(', ')})`}. `
       + `The build emits the lazy chunks (${emitted.join(', ')}); a stream on the page's origin downloads the fetch transport's `
       + 'on its first connect, and the polyfill\'s sits on the server, never downloaded unless chosen.',
+      ...modulesMarkdown,
     ].join('\n')
 
     const aimed = Object.entries(budgets).map(([id, { aim }]) => ({ id, aim, measured: gzipAbove(id), routed: gzipAbove(id, true) }))

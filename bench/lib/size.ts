@@ -123,12 +123,28 @@ interface OutputChunk {
   facadeModuleId: string | null
   imports: string[]
   moduleIds: string[]
-  modules: Record<string, { renderedLength: number }>
+  modules: Record<string, { renderedLength: number, code: string | null }>
 }
 
 export interface Bytes {
   min: number
   gzip: number
+}
+
+/** A module as it sits in a chunk: its rendered (tree-shaken, not yet minified) code. */
+export interface ChunkModule {
+  id: string
+  rendered: number
+  code: string
+}
+
+/** A chunk the app loads, with its bytes (the file as served) and its modules. */
+export interface LoadedChunk {
+  fileName: string
+  /** Loaded on the first connect, not by the page itself. */
+  lazy: boolean
+  bytes: Bytes
+  modules: ChunkModule[]
 }
 
 export interface Variant {
@@ -153,6 +169,16 @@ export interface Measured {
   rendered: { id: string, bytes: number }[]
   /** Every lazy chunk the build emitted, whether or not this app loads it. */
   emittedLazy: string[]
+  /** What `loaded` is made of: the initial chunks (the entry first), then the lazy chunks, each with its modules. */
+  chunks: LoadedChunk[]
+}
+
+function loadedChunk(chunk: OutputChunk, lazy: boolean): LoadedChunk {
+  const modules = Object.entries(chunk.modules)
+    .map(([id, info]) => ({ id, rendered: info.renderedLength, code: info.code ?? '' }))
+    .filter(module => module.rendered > 0)
+    .sort((a, b) => b.rendered - a.rendered)
+  return { fileName: chunk.fileName, lazy, bytes: bytesOf([chunk]), modules }
 }
 
 function bytesOf(chunks: OutputChunk[]): Bytes {
@@ -239,7 +265,8 @@ export async function measureApp(app: SizeApp, { vueExternal, lazyRoute }: Varia
   const route = lazyRoute ? chunks.find(chunk => chunk.facadeModuleId != null && plainId(chunk.facadeModuleId) === routeFile) : undefined
   if (lazyRoute && !route)
     throw new Error(`[bench] size: the build of '${app.id}' with the lazy route has no chunk for ${ROUTE_FILE}.`)
-  const lazy = bytesOf(closure(holders.map(holder => holder.chunk), byName, initialNames))
+  const lazyChunks = closure(holders.map(holder => holder.chunk), byName, initialNames)
+  const lazy = bytesOf(lazyChunks)
   const initialBytes = bytesOf(initial)
   return {
     initial: initialBytes,
@@ -252,6 +279,7 @@ export async function measureApp(app: SizeApp, { vueExternal, lazyRoute }: Varia
       .filter(module => module.bytes > 0)
       .sort((a, b) => b.bytes - a.bytes),
     emittedLazy: chunks.filter(chunk => chunk.isDynamicEntry).map(chunk => chunk.facadeModuleId ?? chunk.fileName),
+    chunks: [...initial.map(chunk => loadedChunk(chunk, false)), ...lazyChunks.map(chunk => loadedChunk(chunk, true))],
   }
 }
 
