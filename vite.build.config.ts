@@ -1,9 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 
-// The peer and the dependencies: the app's bundler resolves them, once for the whole app. eventsource-parser (MIT) is
-// bundled into the fetch chunk instead: its releases that have what the fetch transport needs declare Node 22, and
-// the package's own `engines` (Node 20.19) must hold for an install. The Nuxt module's files
+// The peer and the dependencies: the app's bundler resolves them, once for the whole app. The Nuxt module's files
 // import the library itself by name, so that its plugin and the auto-imports share the app's one copy, and leave
 // Nuxt and its kit to the Nuxt app.
 const external = ['vue', 'event-source-polyfill', '@vue/devtools-api', 'vue-event-source', 'nuxt', '@nuxt/kit']
