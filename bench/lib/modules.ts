@@ -81,7 +81,7 @@ export const FEATURES: Feature[] = [
   { name: 'store & sharing', match: /^src\/store\// },
   { name: 'reconnect policy', match: /^src\/stream\// },
   { name: 'transport choice & native', match: /^src\/transports\/(?:pick|native|url|diagnose)\.ts$/ },
-  { name: 'fetch transport & parser', match: /^src\/transports\/(?:fetch|reader|response|classify|redirect)\.ts$|^eventsource-parser\// },
+  { name: 'fetch transport & parser', match: /^src\/transports\/(?:fetch|parse|reader|response|classify|redirect)\.ts$|^eventsource-parser\// },
   { name: 'polyfill transport', match: /^src\/transports\/polyfill\.ts$|^event-source-polyfill\/|^rolldown\/runtime/ },
   { name: 'cross-tab sharing', match: /^src\/crossTab\// },
   { name: 'devtools', match: /^src\/devtools\// },
