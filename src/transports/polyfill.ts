@@ -1,7 +1,15 @@
 import type { TransportCallbacks, TransportFactory } from './types'
 import { EventSourcePolyfill } from 'event-source-polyfill'
 import { redirectMode } from './redirect'
-import { firstLineBreak, MAX_BUFFER, overflowError, readEventStream, resumeRequest } from './response'
+import { MAX_BUFFER, overflowError, readEventStream, resumeRequest } from './response'
+
+/** Where the first line break of `text` is, or its length when it has none. */
+function firstLineBreak(text: string): number {
+  const lf = text.indexOf('\n')
+  const cr = text.indexOf('\r')
+  const first = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr)
+  return first === -1 ? text.length : first
+}
 
 /**
  * The polyfill arms a stall timer of its own (45 s by default, also while a slow server has not answered yet); the

@@ -50,14 +50,6 @@ export function overflowError(cause?: unknown): SseError {
   return new SseError('overflow', DEV ? `The server sent more than ${MAX_BUFFER} characters without ending an event; the stream is closed.` : `An event over ${MAX_BUFFER} characters`, { status: 200, cause })
 }
 
-/** Where the first line break of `text` is, or its length when it has none. */
-export function firstLineBreak(text: string): number {
-  const lf = text.indexOf('\n')
-  const cr = text.indexOf('\r')
-  const first = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr)
-  return first === -1 ? text.length : first
-}
-
 export interface EventStreamHandlers {
   /** The response is a 200 `text/event-stream`; nothing has been read yet. */
   open: () => void
