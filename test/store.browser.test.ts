@@ -1,8 +1,9 @@
 import type { SseError } from '../src'
 import { mount } from '@vue/test-utils'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { defineComponent, h, nextTick, ref } from 'vue'
+import { defineComponent, h, nextTick, ref, watchEffect } from 'vue'
 import { createSse, useEventSource, useSseStore } from '../src'
+import { createTestSse } from '../src/testing'
 import { secondOrigin, serverConnections, uniqueTag, waitFor } from './server/client'
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
@@ -135,6 +136,34 @@ describe('shared: true', () => {
 })
 
 describe('store edges', () => {
+  it('what connections shows changes, and renders, only when the stream\'s state does: not with every event', async () => {
+    const sse = createTestSse()
+    const seen: string[] = []
+    mountApp(() => {
+      const store = useSseStore()
+      useEventSource('/feed', { shared: true })
+      watchEffect(() => {
+        const info = store.connections[0]
+        seen.push(info ? `${info.status} ${info.lastEventId} ${info.retryCount}` : 'none')
+      })
+      return () => h('i')
+    }, sse)
+    const request = await sse.next()
+    await request.open()
+    await nextTick()
+    const opened = seen.length
+    expect(seen.at(-1)).toBe('OPEN  0')
+    for (let n = 0; n < 20; n++) await request.send({ data: `tick ${n}` })
+    await request.comment('ping')
+    await nextTick()
+    // Events without an id change nothing the list shows.
+    expect(seen).toHaveLength(opened)
+    await request.send({ id: '7', data: 'tick' })
+    await nextTick()
+    expect(seen.at(-1)).toBe('OPEN 7 0')
+    expect(seen).toHaveLength(opened + 1)
+  })
+
   it('reconnectAll() does not reopen a connection whose last subscriber left, and closeAll() closes it at once', async () => {
     const tag = uniqueTag()
     const show = ref(true)

@@ -1,6 +1,6 @@
 import type { ConnectionConfig, EventStream } from '../stream/types'
 import type { Entry, SseConnectionInfo, StreamRequest } from './store'
-import { shallowRef, triggerRef } from 'vue'
+import { computed, shallowRef, triggerRef } from 'vue'
 import { createConnection } from '../stream/connection'
 import { describeUrl } from '../transports/url'
 import { digest } from './digest'
@@ -39,8 +39,9 @@ const STATE_FIELDS = ['status', 'error', 'retryCount', 'lastEventId', 'transport
 
 /**
  * What `connections` shows of a shared entry, and how it stops following the stream: getters over the entry and
- * over the stream's own state, made reactive by one ref that holds that state (the stream updates it in place) and
- * is triggered when it changes. Nothing is copied, so nothing drifts.
+ * over the stream's own state. One ref holds that state (the stream updates it in place) and is triggered when it
+ * changes or an event moves `lastEventId`; each field is a computed over it, so what reads a field runs again only
+ * when that field's value changed, not with every event. Nothing is copied, so nothing drifts.
  */
 export function connectionInfo(entry: Entry): [SseConnectionInfo, () => void] {
   const { stream, key } = entry
@@ -52,8 +53,10 @@ export function connectionInfo(entry: Entry): [SseConnectionInfo, () => void] {
       return entry.subscribers
     },
   }
-  for (const name of STATE_FIELDS)
-    Object.defineProperty(info, name, { enumerable: true, get: () => state.value[name] })
+  for (const name of STATE_FIELDS) {
+    const field = computed(() => state.value[name])
+    Object.defineProperty(info, name, { enumerable: true, get: () => field.value })
+  }
   const changed = () => triggerRef(state)
   return [info as SseConnectionInfo, stream.observe({ state: changed, event: changed })]
 }
